@@ -5,18 +5,30 @@ use std::path::Path;
 
 use super::node::{self, Node, Value};
 use super::*;
-use crate::diag::{closest, Diagnostic, Pos, Report};
+use crate::diag::{Diagnostic, Pos, Report, closest};
 
 const PROFILE_FIELDS: &[&str] = &[
     "lang", "name", "headline", "photo", "contact", "note", "summary", "keywords", "sections",
 ];
 const CONTACT_FIELDS: &[&str] = &["email", "phone", "website", "location", "links"];
 const LINK_FIELDS: &[&str] = &["label", "url"];
-const SECTION_FIELDS: &[&str] =
-    &["id", "title", "text", "entries", "ratings", "scale", "facts", "items", "note"];
+const SECTION_FIELDS: &[&str] = &[
+    "id", "title", "text", "entries", "ratings", "scale", "facts", "items", "note",
+];
 const ENTRY_FIELDS: &[&str] = &[
-    "organization", "location", "title", "url", "start", "end", "date", "summary", "details",
-    "highlights", "keywords", "roles", "tags",
+    "organization",
+    "location",
+    "title",
+    "url",
+    "start",
+    "end",
+    "date",
+    "summary",
+    "details",
+    "highlights",
+    "keywords",
+    "roles",
+    "tags",
 ];
 const DETAIL_FIELDS: &[&str] = &["label", "text"];
 const RATING_FIELDS: &[&str] = &["name", "rating", "tags"];
@@ -44,7 +56,11 @@ pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<P
             return None;
         }
     };
-    let mut d = Decoder { source, report, lang: "en".into() };
+    let mut d = Decoder {
+        source,
+        report,
+        lang: "en".into(),
+    };
     d.profile(&root, path)
 }
 
@@ -77,7 +93,11 @@ impl<'n> Fields<'n> {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() { field.to_string() } else { format!("{path}.{field}") }
+    if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    }
 }
 
 fn is_lang_code(code: &str) -> bool {
@@ -85,25 +105,36 @@ fn is_lang_code(code: &str) -> bool {
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 impl Decoder<'_> {
     fn error(&mut self, pos: Pos, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::error(message).at(pos, Some(self.source)).help(help);
+        let d = Diagnostic::error(message)
+            .at(pos, Some(self.source))
+            .help(help);
         self.report.push(d);
     }
 
     fn warn(&mut self, pos: Pos, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::warning(message).at(pos, Some(self.source)).help(help);
+        let d = Diagnostic::warning(message)
+            .at(pos, Some(self.source))
+            .help(help);
         self.report.push(d);
     }
 
     fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
         self.error(
             node.pos,
-            format!("`{path}` should be {expected}, but it is {}", node.value.kind()),
-            format!("write `{}` as {expected}", path.rsplit('.').next().unwrap_or(path)),
+            format!(
+                "`{path}` should be {expected}, but it is {}",
+                node.value.kind()
+            ),
+            format!(
+                "write `{}` as {expected}",
+                path.rsplit('.').next().unwrap_or(path)
+            ),
         );
     }
 
@@ -113,18 +144,37 @@ impl Decoder<'_> {
             let what = if path.is_empty() { "the profile" } else { path };
             self.error(
                 node.pos,
-                format!("`{what}` should be a mapping of fields, but it is {}", node.value.kind()),
-                format!("expected fields such as {}", known.iter().take(4).map(|k| format!("`{k}:`")).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "`{what}` should be a mapping of fields, but it is {}",
+                    node.value.kind()
+                ),
+                format!(
+                    "expected fields such as {}",
+                    known
+                        .iter()
+                        .take(4)
+                        .map(|k| format!("`{k}:`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             );
             return None;
         };
         for (key, _) in entries {
             let Value::Str(name) = &key.value else {
-                self.error(key.pos, format!("a field name must be text, not {}", key.value.kind()), "quote the key or fix the indentation");
+                self.error(
+                    key.pos,
+                    format!("a field name must be text, not {}", key.value.kind()),
+                    "quote the key or fix the indentation",
+                );
                 continue;
             };
             if !known.contains(&name.as_str()) {
-                let where_ = if path.is_empty() { "at the top level".to_string() } else { format!("in `{path}`") };
+                let where_ = if path.is_empty() {
+                    "at the top level".to_string()
+                } else {
+                    format!("in `{path}`")
+                };
                 let help = match closest(name, known) {
                     Some(k) => format!("did you mean `{k}`?"),
                     None => format!("known fields here: {}", known.join(", ")),
@@ -132,7 +182,10 @@ impl Decoder<'_> {
                 self.error(key.pos, format!("unknown field `{name}` {where_}"), help);
             }
         }
-        Some(Fields { entries, pos: node.pos })
+        Some(Fields {
+            entries,
+            pos: node.pos,
+        })
     }
 
     /// A scalar as text: numbers and booleans are accepted as what they spell.
@@ -162,7 +215,10 @@ impl Decoder<'_> {
                     let code = match &k.value {
                         Value::Str(s) if is_lang_code(s) => s.clone(),
                         other => {
-                            let shown = match other { Value::Str(s) => s.clone(), o => o.kind().to_string() };
+                            let shown = match other {
+                                Value::Str(s) => s.clone(),
+                                o => o.kind().to_string(),
+                            };
                             self.error(
                                 k.pos,
                                 format!("`{shown}` in `{path}` is not a language code"),
@@ -179,7 +235,11 @@ impl Decoder<'_> {
             }
             _ => vec![(self.lang.clone(), self.string(node, path)?)],
         };
-        Some(Text { variants, path: path.to_string(), pos: node.pos })
+        Some(Text {
+            variants,
+            path: path.to_string(),
+            pos: node.pos,
+        })
     }
 
     fn opt_text(&mut self, f: &Fields, key: &str, path: &str) -> Option<Text> {
@@ -195,7 +255,9 @@ impl Decoder<'_> {
         mut item: impl FnMut(&mut Self, &Node, &str) -> Option<T>,
     ) -> Vec<T> {
         let path = join(path, key);
-        let Some(node) = f.get(key) else { return Vec::new() };
+        let Some(node) = f.get(key) else {
+            return Vec::new();
+        };
         let Value::Seq(nodes) = &node.value else {
             self.wrong_type(node, &path, "a list (lines starting with `- `)");
             return Vec::new();
@@ -234,7 +296,11 @@ impl Decoder<'_> {
         match Date::parse(&text) {
             Ok(d) => Some(d),
             Err(msg) => {
-                self.error(node.pos, format!("invalid date in `{path}`: {msg}"), "write dates as YYYY, YYYY-MM or YYYY-MM-DD, for example 2019-03");
+                self.error(
+                    node.pos,
+                    format!("invalid date in `{path}`: {msg}"),
+                    "write dates as YYYY, YYYY-MM or YYYY-MM-DD, for example 2019-03",
+                );
                 None
             }
         }
@@ -247,13 +313,21 @@ impl Decoder<'_> {
                 if is_lang_code(&code) {
                     self.lang = code;
                 } else {
-                    self.error(n.pos, format!("`{code}` is not a language code"), "use a BCP 47 code such as en, fr, es, de or pt-BR");
+                    self.error(
+                        n.pos,
+                        format!("`{code}` is not a language code"),
+                        "use a BCP 47 code such as en, fr, es, de or pt-BR",
+                    );
                 }
             }
         }
         let name = self.opt_text(&f, "name", "");
         if name.is_none() && !f.has("name") {
-            self.error(Pos { line: 1, col: 1 }, "the profile has no `name`", "add `name: Your Name` at the top level");
+            self.error(
+                Pos { line: 1, col: 1 },
+                "the profile has no `name`",
+                "add `name: Your Name` at the top level",
+            );
         }
         let photo = f.get("photo").and_then(|n| {
             let file = self.string(n, "photo")?;
@@ -269,7 +343,11 @@ impl Decoder<'_> {
         for s in &sections {
             if seen.contains(&s.id.as_str()) {
                 let pos = s.title.as_ref().map(|t| t.pos).unwrap_or(f.pos);
-                self.warn(pos, format!("two sections have the id `{}`", s.id), "give each section its own `id:` so that themes can place it");
+                self.warn(
+                    pos,
+                    format!("two sections have the id `{}`", s.id),
+                    "give each section its own `id:` so that themes can place it",
+                );
             }
             seen.push(&s.id);
         }
@@ -317,7 +395,11 @@ impl Decoder<'_> {
         match f.get(key) {
             Some(n) => decode(self, n, &join(path, key)),
             None => {
-                self.error(f.pos, format!("`{path}` has no `{key}`"), format!("add `{key}:` to it"));
+                self.error(
+                    f.pos,
+                    format!("`{path}` has no `{key}`"),
+                    format!("add `{key}:` to it"),
+                );
                 None
             }
         }
@@ -328,13 +410,24 @@ impl Decoder<'_> {
         let title = self.opt_text(&f, "title", path);
         let id = match f.get("id") {
             Some(n) => self.string(n, &join(path, "id")).unwrap_or_default(),
-            None => title.as_ref().and_then(|t| t.get(&self.lang).or(t.variants.first().map(|v| v.1.as_str()))).map(slug).unwrap_or_default(),
+            None => title
+                .as_ref()
+                .and_then(|t| {
+                    t.get(&self.lang)
+                        .or(t.variants.first().map(|v| v.1.as_str()))
+                })
+                .map(slug)
+                .unwrap_or_default(),
         };
         let scale = match f.get("scale") {
             Some(n) => match self.number(n, &join(path, "scale")) {
                 Some(s) if s > 0.0 && s <= 20.0 && s.fract() == 0.0 => s,
                 Some(s) => {
-                    self.error(n.pos, format!("`{path}.scale` is {s}; it must be a whole number from 1 to 20"), "use the top of your rating scale, for example `scale: 5`");
+                    self.error(
+                        n.pos,
+                        format!("`{path}.scale` is {s}; it must be a whole number from 1 to 20"),
+                        "use the top of your rating scale, for example `scale: 5`",
+                    );
                     5.0
                 }
                 None => 5.0,
@@ -352,7 +445,10 @@ impl Decoder<'_> {
                 let f = d.fields(n, p, FACT_FIELDS)?;
                 let label = d.required(&f, "label", p, |d, n, p| d.text(n, p));
                 let value = d.required(&f, "value", p, |d, n, p| d.text(n, p));
-                Some(Fact { label: label?, value: value? })
+                Some(Fact {
+                    label: label?,
+                    value: value?,
+                })
             }),
             items: self.list(&f, "items", path, |d, n, p| d.item(n, p)),
             note: self.opt_text(&f, "note", path),
@@ -364,9 +460,15 @@ impl Decoder<'_> {
         if let Value::Map(_) = node.value {
             let f = self.fields(node, path, ITEM_FIELDS)?;
             let text = self.required(&f, "text", path, |d, n, p| d.text(n, p))?;
-            return Some(Item { text, tags: self.strings(&f, "tags", path) });
+            return Some(Item {
+                text,
+                tags: self.strings(&f, "tags", path),
+            });
         }
-        Some(Item { text: self.text(node, path)?, tags: Vec::new() })
+        Some(Item {
+            text: self.text(node, path)?,
+            tags: Vec::new(),
+        })
     }
 
     /// Ratings: groups (`group`, `items`) and single items; consecutive single items
@@ -386,7 +488,9 @@ impl Decoder<'_> {
         });
         for g in entries {
             match groups.last_mut() {
-                Some(last) if g.group.is_none() && last.group.is_none() => last.items.extend(g.items),
+                Some(last) if g.group.is_none() && last.group.is_none() => {
+                    last.items.extend(g.items)
+                }
                 _ => groups.push(g),
             }
         }
@@ -399,16 +503,32 @@ impl Decoder<'_> {
         let rating = self.required(&f, "rating", path, |d, n, p| {
             let r = d.number(n, p)?;
             if !(0.0..=scale).contains(&r) {
-                d.error(n.pos, format!("rating {r} in `{p}` is outside 0 to {scale}"), format!("use a number from 0 to {scale}, or change the section's `scale:`"));
+                d.error(
+                    n.pos,
+                    format!("rating {r} in `{p}` is outside 0 to {scale}"),
+                    format!("use a number from 0 to {scale}, or change the section's `scale:`"),
+                );
                 return None;
             }
             if (r * 2.0).fract() != 0.0 {
-                d.error(n.pos, format!("rating {r} in `{p}` is not a whole or half step"), format!("ratings step by 0.5: use {} or {}", (r * 2.0).floor() / 2.0, (r * 2.0).ceil() / 2.0));
+                d.error(
+                    n.pos,
+                    format!("rating {r} in `{p}` is not a whole or half step"),
+                    format!(
+                        "ratings step by 0.5: use {} or {}",
+                        (r * 2.0).floor() / 2.0,
+                        (r * 2.0).ceil() / 2.0
+                    ),
+                );
                 return None;
             }
             Some(r)
         });
-        Some(Rating { name: name?, rating: rating?, tags: self.strings(&f, "tags", path) })
+        Some(Rating {
+            name: name?,
+            rating: rating?,
+            tags: self.strings(&f, "tags", path),
+        })
     }
 
     fn entry(&mut self, node: &Node, path: &str) -> Option<Entry> {
@@ -423,11 +543,17 @@ impl Decoder<'_> {
             summary: self.opt_text(&f, "summary", path),
             details: self.list(&f, "details", path, |d, n, p| {
                 if !matches!(n.value, Value::Map(_)) {
-                    return Some(Detail { label: None, text: d.text(n, p)? });
+                    return Some(Detail {
+                        label: None,
+                        text: d.text(n, p)?,
+                    });
                 }
                 let f = d.fields(n, p, DETAIL_FIELDS)?;
                 let text = d.required(&f, "text", p, |d, n, p| d.text(n, p))?;
-                Some(Detail { label: d.opt_text(&f, "label", p), text })
+                Some(Detail {
+                    label: d.opt_text(&f, "label", p),
+                    text,
+                })
             }),
             highlights: self.list(&f, "highlights", path, |d, n, p| d.item(n, p)),
             keywords: self.list(&f, "keywords", path, |d, n, p| d.text(n, p)),
@@ -439,25 +565,43 @@ impl Decoder<'_> {
     }
 
     fn when(&mut self, f: &Fields, path: &str, named: Option<&Text>) -> When {
-        let name = named.and_then(|t| t.variants.first()).map(|v| format!(" \"{}\"", v.1)).unwrap_or_default();
+        let name = named
+            .and_then(|t| t.variants.first())
+            .map(|v| format!(" \"{}\"", v.1))
+            .unwrap_or_default();
         if let Some(n) = f.get("date") {
             if f.has("start") || f.has("end") {
-                self.error(n.pos, format!("entry{name} at `{path}` has both `date` and `start`/`end`"), "keep `date:` for a single date or free text, or `start:`/`end:` for a period");
+                self.error(
+                    n.pos,
+                    format!("entry{name} at `{path}` has both `date` and `start`/`end`"),
+                    "keep `date:` for a single date or free text, or `start:`/`end:` for a period",
+                );
             }
             let is_date = match &n.value {
                 Value::Int(_) => true,
-                Value::Str(s) => s.bytes().next().is_some_and(|b| b.is_ascii_digit()) && s.bytes().all(|b| b.is_ascii_digit() || b == b'-'),
+                Value::Str(s) => {
+                    s.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                        && s.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                }
                 _ => false,
             };
             return if is_date {
-                self.date(n, &join(path, "date")).map(When::On).unwrap_or_default()
+                self.date(n, &join(path, "date"))
+                    .map(When::On)
+                    .unwrap_or_default()
             } else {
-                self.text(n, &join(path, "date")).map(When::Free).unwrap_or_default()
+                self.text(n, &join(path, "date"))
+                    .map(When::Free)
+                    .unwrap_or_default()
             };
         }
         let start = f.get("start").and_then(|n| {
             if matches!(&n.value, Value::Str(s) if s.eq_ignore_ascii_case("present")) {
-                self.error(n.pos, format!("`start` of entry{name} cannot be `present`"), "give the date it started, for example 2019-03");
+                self.error(
+                    n.pos,
+                    format!("`start` of entry{name} cannot be `present`"),
+                    "give the date it started, for example 2019-03",
+                );
                 return None;
             }
             self.date(n, &join(path, "start"))
@@ -468,10 +612,18 @@ impl Decoder<'_> {
         });
         if let (Some(s), Some(DateEnd::On(e)), Some(n)) = (start, end, f.get("end")) {
             if e.compare_loosely(&s) == std::cmp::Ordering::Less {
-                self.error(n.pos, format!("entry{name} at `{path}` ends before it starts"), "check `start:` and `end:`; they may be swapped");
+                self.error(
+                    n.pos,
+                    format!("entry{name} at `{path}` ends before it starts"),
+                    "check `start:` and `end:`; they may be swapped",
+                );
             }
         }
-        if start.is_none() && end.is_none() { When::Undated } else { When::Range { start, end } }
+        if start.is_none() && end.is_none() {
+            When::Undated
+        } else {
+            When::Range { start, end }
+        }
     }
 }
 
@@ -506,10 +658,20 @@ mod tests {
     fn errors(yaml: &str) -> Vec<String> {
         match load_str(yaml, Path::new("p.yaml")) {
             Ok(_) => Vec::new(),
-            Err(ds) => ds.iter().filter(|d| d.is_error()).map(|d| {
-                let p = d.pos.unwrap_or_default();
-                format!("{}:{} {} | {}", p.line, p.col, d.message, d.help.clone().unwrap_or_default())
-            }).collect(),
+            Err(ds) => ds
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| {
+                    let p = d.pos.unwrap_or_default();
+                    format!(
+                        "{}:{} {} | {}",
+                        p.line,
+                        p.col,
+                        d.message,
+                        d.help.clone().unwrap_or_default()
+                    )
+                })
+                .collect(),
         }
     }
 
@@ -536,45 +698,81 @@ mod tests {
         let yaml = "name: Ada\nheadlin: x\nsections:\n  - title: Work\n    entries:\n      - organization: A\n        start: 2019-05\n        end: 2018-01\n        highlight: [x]\n  - title: Skills\n    ratings:\n      - { name: Rust, rating: 7 }\n      - { name: Go, rating: 3.3 }\n";
         let errs = errors(yaml);
         assert_eq!(errs.len(), 5, "{errs:#?}");
-        assert!(errs[0].starts_with("2:1 unknown field `headlin` at the top level | did you mean `headline`?"), "{}", errs[0]);
-        assert!(errs.iter().any(|e| e.starts_with("8:14 entry \"A\" at `sections[0].entries[0]` ends before it starts")), "{errs:#?}");
+        assert!(
+            errs[0].starts_with(
+                "2:1 unknown field `headlin` at the top level | did you mean `headline`?"
+            ),
+            "{}",
+            errs[0]
+        );
+        assert!(
+            errs.iter().any(|e| e
+                .starts_with("8:14 entry \"A\" at `sections[0].entries[0]` ends before it starts")),
+            "{errs:#?}"
+        );
         assert!(errs.iter().any(|e| e.starts_with("9:9 unknown field `highlight` in `sections[0].entries[0]` | did you mean `highlights`?")), "{errs:#?}");
-        assert!(errs.iter().any(|e| e.starts_with("12:31 rating 7 in `sections[1].ratings[0].rating` is outside 0 to 5")), "{errs:#?}");
+        assert!(
+            errs.iter().any(|e| e.starts_with(
+                "12:31 rating 7 in `sections[1].ratings[0].rating` is outside 0 to 5"
+            )),
+            "{errs:#?}"
+        );
         assert!(errs.iter().any(|e| e.contains("not a whole or half step | ratings step by 0.5: use 3 or 3.5")), "{errs:#?}");
     }
 
     #[test]
     fn wrong_types_are_named() {
         let errs = errors("name: Ada\nsections:\n  - title: Work\n    entries: nope\n");
-        assert_eq!(errs, vec!["4:14 `sections[0].entries` should be a list (lines starting with `- `), but it is text | write `entries` as a list (lines starting with `- `)"]);
+        assert_eq!(
+            errs,
+            vec![
+                "4:14 `sections[0].entries` should be a list (lines starting with `- `), but it is text | write `entries` as a list (lines starting with `- `)"
+            ]
+        );
         let errs = errors("name: [Ada]\n");
-        assert!(errs[0].starts_with("1:7 `name` should be text, but it is a list"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("1:7 `name` should be text, but it is a list"),
+            "{errs:?}"
+        );
     }
 
     #[test]
     fn invalid_dates_are_reported() {
-        let errs = errors("name: Ada\nsections:\n  - entries:\n      - { title: X, start: 2019-13 }\n");
+        let errs =
+            errors("name: Ada\nsections:\n  - entries:\n      - { title: X, start: 2019-13 }\n");
         assert!(errs[0].starts_with("4:28 invalid date in `sections[0].entries[0].start`: `2019-13` is not a date: month 13"), "{errs:?}");
     }
 
     #[test]
     fn missing_name_empty_file_and_syntax_errors() {
-        assert_eq!(errors("headline: x\n"), vec!["1:1 the profile has no `name` | add `name: Your Name` at the top level"]);
+        assert_eq!(
+            errors("headline: x\n"),
+            vec!["1:1 the profile has no `name` | add `name: Your Name` at the top level"]
+        );
         assert!(errors("  \n")[0].contains("the profile is empty"));
         let errs = errors("name: Ada\nsections: [\n");
-        assert!(errs[0].starts_with("3:1 invalid YAML") || errs[0].starts_with("2:") , "{errs:?}");
+        assert!(
+            errs[0].starts_with("3:1 invalid YAML") || errs[0].starts_with("2:"),
+            "{errs:?}"
+        );
         assert!(errors("- a\n- b\n")[0].contains("`the profile` should be a mapping of fields"));
     }
 
     #[test]
     fn bad_language_codes_in_text_maps() {
         let errs = errors("name: { english: Ada }\n");
-        assert!(errs[0].starts_with("1:9 `english` in `name` is not a language code"), "{errs:?}");
+        assert!(
+            errs[0].starts_with("1:9 `english` in `name` is not a language code"),
+            "{errs:?}"
+        );
     }
 
     #[test]
     fn slugs() {
         assert_eq!(slug("Work Experience"), "work-experience");
-        assert_eq!(slug("Expérience professionnelle"), "experience-professionnelle");
+        assert_eq!(
+            slug("Expérience professionnelle"),
+            "experience-professionnelle"
+        );
     }
 }

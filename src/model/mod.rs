@@ -23,7 +23,10 @@ pub struct Text {
 
 impl Text {
     pub fn get(&self, lang: &str) -> Option<&str> {
-        self.variants.iter().find(|(l, _)| l == lang).map(|(_, t)| t.as_str())
+        self.variants
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, t)| t.as_str())
     }
 }
 
@@ -173,7 +176,10 @@ impl Profile {
                 g.items.iter().for_each(|r| f(&r.name));
             }
             fn entry(e: &Entry, f: &mut dyn FnMut(&Text)) {
-                for t in [&e.organization, &e.location, &e.title, &e.summary].into_iter().flatten() {
+                for t in [&e.organization, &e.location, &e.title, &e.summary]
+                    .into_iter()
+                    .flatten()
+                {
                     f(t);
                 }
                 if let When::Free(t) = &e.when {
@@ -211,7 +217,13 @@ pub fn load(path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> 
         vec![
             Diagnostic::error("the profile is not UTF-8 text")
                 .in_file(path)
-                .at(Pos { line: line as u32, col: 1 }, None)
+                .at(
+                    Pos {
+                        line: line as u32,
+                        col: 1,
+                    },
+                    None,
+                )
                 .help("save the file as UTF-8; is it the right file?"),
         ]
     })?;
@@ -222,8 +234,11 @@ pub fn load(path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> 
 pub fn load_str(source: &str, path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut report = Report::default();
     let profile = decode::decode(source, path, &mut report);
-    let diagnostics: Vec<Diagnostic> =
-        report.diagnostics.into_iter().map(|d| d.in_file(path)).collect();
+    let diagnostics: Vec<Diagnostic> = report
+        .diagnostics
+        .into_iter()
+        .map(|d| d.in_file(path))
+        .collect();
     match profile {
         Some(p) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((p, diagnostics)),
         _ => Err(diagnostics),

@@ -136,7 +136,12 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
         });
         // The library's message repeats the position and a snippet; keep its first line.
         let text = e.to_string();
-        let first = text.lines().next().unwrap_or("invalid YAML").trim().to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .trim()
+            .to_string();
         SyntaxError {
             message: strip_position_suffix(&first),
             pos,
@@ -158,10 +163,16 @@ mod tests {
     #[test]
     fn every_value_has_its_position() {
         let doc = parse("name: Ada\nsections:\n  - title: Work\n    scale: 5\n").unwrap();
-        let Value::Map(top) = &doc.value else { panic!() };
+        let Value::Map(top) = &doc.value else {
+            panic!()
+        };
         assert_eq!(top[0].1.pos, Pos { line: 1, col: 7 });
-        let Value::Seq(sections) = &top[1].1.value else { panic!() };
-        let Value::Map(section) = &sections[0].value else { panic!() };
+        let Value::Seq(sections) = &top[1].1.value else {
+            panic!()
+        };
+        let Value::Map(section) = &sections[0].value else {
+            panic!()
+        };
         assert_eq!(section[1].0.pos, Pos { line: 4, col: 5 });
         assert_eq!(section[1].1.value, Value::Int(5));
     }

@@ -1,0 +1,76 @@
+//! Command-line arguments, turned into what to render and where. The only module
+//! that knows clap.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "cvpdf",
+    version,
+    about = "Typesets a résumé profile (YAML) into a PDF",
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Render profiles to PDF (by default `<profile>.pdf` beside each profile).
+    Render {
+        /// Profile files (.yaml or .yml).
+        #[arg(required = true)]
+        profiles: Vec<PathBuf>,
+        /// Output file (one profile) or directory.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// A built-in theme name (see `cvpdf themes`) or the path of a theme file.
+        #[arg(short, long, default_value = "classic")]
+        theme: String,
+        /// Language to render (default: the profile's `lang`).
+        #[arg(short, long)]
+        lang: Option<String>,
+    },
+    /// List the built-in themes.
+    Themes,
+}
+
+/// Where the PDF for `profile` goes.
+pub fn output_path(profile: &Path, output: Option<&Path>, several: bool) -> PathBuf {
+    let file_name = PathBuf::from(profile.file_stem().unwrap_or_default()).with_extension("pdf");
+    match output {
+        None => profile.with_file_name(file_name),
+        Some(o) if several || o.is_dir() || o.extension().is_none_or(|e| e != "pdf") => {
+            o.join(file_name)
+        }
+        Some(o) => o.to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_names() {
+        assert_eq!(
+            output_path(Path::new("p/ada.yaml"), None, false),
+            PathBuf::from("p/ada.pdf")
+        );
+        assert_eq!(
+            output_path(Path::new("p/ada.yaml"), Some(Path::new("out.pdf")), false),
+            PathBuf::from("out.pdf")
+        );
+        assert_eq!(
+            output_path(Path::new("p/ada.yaml"), Some(Path::new("out")), false),
+            PathBuf::from("out/ada.pdf")
+        );
+        assert_eq!(
+            output_path(Path::new("ada.yml"), Some(Path::new("x.pdf")), true),
+            PathBuf::from("x.pdf/ada.pdf")
+        );
+    }
+}

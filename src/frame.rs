@@ -1,0 +1,119 @@
+//! Positioned pages: what the layout produces and the PDF writer draws.
+//! Lengths are points; `y` grows downwards from the top of the page.
+
+use crate::theme::Color;
+
+/// An index into `Document::faces`.
+pub type FaceId = usize;
+
+#[derive(Clone, Debug)]
+pub struct Glyph {
+    pub id: u16,
+    /// Offset from the run's origin.
+    pub x: f32,
+    /// The characters this glyph shows, for text extraction ("fi" for a ligature).
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    /// Glyphs of one face and size on one baseline at `y`.
+    Text {
+        face: FaceId,
+        size: f32,
+        color: Color,
+        x: f32,
+        y: f32,
+        glyphs: Vec<Glyph>,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Color,
+    },
+    Polygon {
+        points: Vec<(f32, f32)>,
+        color: Color,
+    },
+    Image {
+        image: usize,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
+    Link {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        uri: String,
+    },
+}
+
+impl Item {
+    pub fn shift(&mut self, dx: f32, dy: f32) {
+        match self {
+            Item::Text { x, y, .. }
+            | Item::Rect { x, y, .. }
+            | Item::Image { x, y, .. }
+            | Item::Link { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+            Item::Polygon { points, .. } => points.iter_mut().for_each(|p| {
+                p.0 += dx;
+                p.1 += dy;
+            }),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<Item>,
+}
+
+/// A font program, as the PDF writer embeds it (it subsets it to the glyphs used).
+#[derive(Clone, Debug)]
+pub struct Face {
+    pub postscript_name: String,
+    pub bytes: &'static [u8],
+}
+
+/// Pixels ready to embed, already at print resolution.
+#[derive(Clone, Debug)]
+pub struct Image {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Bookmark {
+    pub title: String,
+    /// 0-based page index.
+    pub page: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Metadata {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    pub lang: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub pages: Vec<Page>,
+    pub faces: Vec<Face>,
+    pub images: Vec<Image>,
+    pub outline: Vec<Bookmark>,
+    pub meta: Metadata,
+}

@@ -1,0 +1,146 @@
+//! Hyphenation points from TeX's patterns (the hyphenation crate), for the language
+//! being rendered. Dictionaries are embedded and deserialized only when a language
+//! is first used.
+
+use std::collections::HashMap;
+
+use hyphenation::{Hyphenator as _, Language, Load, Standard};
+
+const DICTIONARIES: &[(&str, Language, &[u8])] = &[
+    (
+        "en",
+        Language::EnglishUS,
+        include_bytes!("../../hyphenation/en-us.standard.bincode"),
+    ),
+    (
+        "en-us",
+        Language::EnglishUS,
+        include_bytes!("../../hyphenation/en-us.standard.bincode"),
+    ),
+    (
+        "en-gb",
+        Language::EnglishGB,
+        include_bytes!("../../hyphenation/en-gb.standard.bincode"),
+    ),
+    (
+        "fr",
+        Language::French,
+        include_bytes!("../../hyphenation/fr.standard.bincode"),
+    ),
+    (
+        "es",
+        Language::Spanish,
+        include_bytes!("../../hyphenation/es.standard.bincode"),
+    ),
+    (
+        "de",
+        Language::German1996,
+        include_bytes!("../../hyphenation/de-1996.standard.bincode"),
+    ),
+    (
+        "it",
+        Language::Italian,
+        include_bytes!("../../hyphenation/it.standard.bincode"),
+    ),
+    (
+        "pt",
+        Language::Portuguese,
+        include_bytes!("../../hyphenation/pt.standard.bincode"),
+    ),
+    (
+        "nl",
+        Language::Dutch,
+        include_bytes!("../../hyphenation/nl.standard.bincode"),
+    ),
+];
+
+/// Letters kept before and after a break, whatever the patterns allow.
+const MIN_BEFORE: usize = 2;
+const MIN_AFTER: usize = 3;
+
+#[derive(Default)]
+pub struct Hyphenator {
+    loaded: HashMap<String, Option<Standard>>,
+}
+
+impl Hyphenator {
+    /// Byte offsets inside `word` where it may be broken with a hyphen. Words in
+    /// capitals, with digits, or that are not all letters are never broken.
+    pub fn breaks(&mut self, lang: &str, word: &str) -> Vec<usize> {
+        let letters = word.chars().count();
+        if letters < MIN_BEFORE + MIN_AFTER
+            || !word.chars().all(char::is_alphabetic)
+            || word.chars().skip(1).any(char::is_uppercase)
+        {
+            return Vec::new();
+        }
+        let Some(dict) = self.dictionary(lang) else {
+            return Vec::new();
+        };
+        let lower = word.to_lowercase();
+        if lower.len() != word.len() {
+            return Vec::new(); // case folding changed byte offsets: do not guess
+        }
+        let char_index = |byte: usize| word[..byte].chars().count();
+        dict.hyphenate(&lower)
+            .breaks
+            .into_iter()
+            .filter(|&b| char_index(b) >= MIN_BEFORE && letters - char_index(b) >= MIN_AFTER)
+            .collect()
+    }
+
+    fn dictionary(&mut self, lang: &str) -> Option<&Standard> {
+        let key = lang.to_ascii_lowercase();
+        self.loaded
+            .entry(key.clone())
+            .or_insert_with(|| {
+                let base = key.split('-').next().unwrap_or(&key).to_string();
+                let (_, language, bytes) = DICTIONARIES
+                    .iter()
+                    .find(|(code, _, _)| *code == key)
+                    .or_else(|| DICTIONARIES.iter().find(|(code, _, _)| *code == base))?;
+                Standard::from_reader(*language, &mut &bytes[..]).ok()
+            })
+            .as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(h: &mut Hyphenator, lang: &str, w: &str) -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        for b in h.breaks(lang, w) {
+            out.push_str(&w[last..b]);
+            out.push('-');
+            last = b;
+        }
+        out + &w[last..]
+    }
+
+    #[test]
+    fn patterns_per_language() {
+        let mut h = Hyphenator::default();
+        assert_eq!(split(&mut h, "en", "hyphenation"), "hy-phen-ation");
+        assert_eq!(split(&mut h, "fr", "développement"), "dé-ve-lop-pe-ment");
+        assert_eq!(split(&mut h, "de", "Silbentrennung"), "Sil-ben-tren-nung");
+        assert!(h.breaks("es", "infraestructura").len() >= 3);
+    }
+
+    #[test]
+    fn never_breaks_capitals_digits_or_short_words() {
+        let mut h = Hyphenator::default();
+        assert!(h.breaks("en", "KUBERNETES").is_empty());
+        assert!(h.breaks("en", "IPv6networking").is_empty());
+        assert!(h.breaks("en", "into").is_empty());
+        assert!(
+            h.breaks("xx", "hyphenation").is_empty(),
+            "no patterns, no breaks"
+        );
+        for b in h.breaks("en", "responsibilities") {
+            assert!(b >= 2 && "responsibilities".len() - b >= 3);
+        }
+    }
+}

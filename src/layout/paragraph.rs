@@ -1,0 +1,456 @@
+//! Sets one paragraph: styled runs to shaped words, words to boxes, glue and
+//! penalties (with hyphenation and emergency breaks), then total-fit breaking and
+//! justified (or ragged) lines of positioned glyphs and link areas.
+
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::fonts::{FontBook, Shaped};
+use super::hyphenate::Hyphenator;
+use super::linebreak::{INFINITY, Item, Params, break_lines};
+use crate::compose::{Align, Paragraph};
+use crate::frame::{self, FaceId, Glyph};
+
+/// One set line: items relative to the line's top-left corner.
+#[derive(Debug)]
+pub struct Line {
+    pub height: f32,
+    pub items: Vec<frame::Item>,
+}
+
+/// What setting needs besides the paragraph.
+pub struct Setter<'a> {
+    pub fonts: &'a mut FontBook,
+    pub hyphenator: &'a mut Hyphenator,
+    pub lang: &'a str,
+    /// Characters no face could show, reported as warnings.
+    pub missing: &'a mut Vec<char>,
+}
+
+struct Piece {
+    face: FaceId,
+    shaped: Rc<Shaped>,
+    link: Option<String>,
+    scale: f32,
+}
+
+#[derive(Clone)]
+struct Fragment {
+    piece: usize,
+    glyphs: Range<usize>,
+}
+
+/// Characters after which a too-long word (a URL) may break without a hyphen.
+const URL_BREAKS: &str = "/.-_?&=#";
+
+impl Setter<'_> {
+    /// Sets `para` in a column `width` points wide.
+    pub fn set(&mut self, para: &Paragraph, width: f32) -> Vec<Line> {
+        let size = para.style.size;
+        let measure = (width - para.indent).max(size);
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
+        let mut refs: Vec<Option<Fragment>> = Vec::new();
+        let push = |items: &mut Vec<Item>,
+                    refs: &mut Vec<Option<Fragment>>,
+                    item: Item,
+                    r: Option<Fragment>| {
+            items.push(item);
+            refs.push(r);
+        };
+
+        // Words are runs of non-space text; a word may span several styled runs.
+        let mut word_start = true;
+        for run in &para.runs {
+            let face = FontBook::face_id(
+                para.style.family,
+                para.style.bold || run.bold,
+                para.style.italic || run.italic,
+            );
+            let scale = size / self.fonts.units_per_em(face);
+            for (k, chunk) in run.text.split(' ').enumerate() {
+                if k > 0 {
+                    if !word_start {
+                        let space = self.fonts.width(face, size, " ");
+                        self.glue(para.align, space, &mut |i| {
+                            push(&mut items, &mut refs, i, None)
+                        });
+                    }
+                    word_start = true;
+                }
+                if chunk.is_empty() {
+                    continue;
+                }
+                word_start = false;
+                let shaped = self.fonts.shape(face, chunk);
+                self.missing.extend(shaped.missing.iter().copied());
+                pieces.push(Piece {
+                    face,
+                    shaped: shaped.clone(),
+                    link: run.link.clone(),
+                    scale,
+                });
+                let piece = pieces.len() - 1;
+                let word_width = shaped.advance(0..shaped.glyphs.len()) as f32 * scale;
+                let mut cuts: Vec<(usize, Item)> = Vec::new(); // (glyph index, penalty)
+                if word_width > measure {
+                    for gi in 1..shaped.glyphs.len() {
+                        let after_url_char = shaped.glyphs[gi - 1]
+                            .text
+                            .chars()
+                            .all(|c| URL_BREAKS.contains(c));
+                        let cost = if after_url_char { 50.0 } else { 900.0 };
+                        cuts.push((
+                            gi,
+                            Item::Penalty {
+                                width: 0.0,
+                                cost,
+                                flagged: false,
+                                hyphen: false,
+                            },
+                        ));
+                    }
+                } else {
+                    let hyphen_width = self.fonts.width(face, size, "-");
+                    let core_end = chunk.trim_end_matches(|c: char| !c.is_alphabetic()).len();
+                    let core_start =
+                        chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphabetic()).len();
+                    // Explicit hyphens ("cutting-edge") break without adding one.
+                    for (gi, g) in shaped.glyphs.iter().enumerate().skip(1) {
+                        if shaped.glyphs[gi - 1].text == "-" && g.byte < core_end && gi >= 3 {
+                            cuts.push((
+                                gi,
+                                Item::Penalty {
+                                    width: 0.0,
+                                    cost: 50.0,
+                                    flagged: true,
+                                    hyphen: false,
+                                },
+                            ));
+                        }
+                    }
+                    let is_link =
+                        run.link.is_some() || chunk.contains('@') || chunk.contains("://");
+                    if para.hyphenate && !is_link && core_start < core_end {
+                        let core = &chunk[core_start..core_end];
+                        for b in self.hyphenator.breaks(self.lang, core) {
+                            let byte = core_start + b;
+                            // Only at a glyph boundary: never inside a ligature.
+                            if let Some(gi) = shaped.glyphs.iter().position(|g| g.byte == byte) {
+                                cuts.push((
+                                    gi,
+                                    Item::Penalty {
+                                        width: hyphen_width,
+                                        cost: 50.0,
+                                        flagged: true,
+                                        hyphen: true,
+                                    },
+                                ));
+                            }
+                        }
+                    }
+                    cuts.sort_by_key(|c| c.0);
+                    cuts.dedup_by_key(|c| c.0);
+                }
+                let mut from = 0;
+                for (gi, penalty) in cuts {
+                    let w = shaped.advance(from..gi) as f32 * scale;
+                    push(
+                        &mut items,
+                        &mut refs,
+                        Item::Box { width: w },
+                        Some(Fragment {
+                            piece,
+                            glyphs: from..gi,
+                        }),
+                    );
+                    push(
+                        &mut items,
+                        &mut refs,
+                        penalty,
+                        Some(Fragment {
+                            piece,
+                            glyphs: gi..gi,
+                        }),
+                    );
+                    from = gi;
+                }
+                let w = shaped.advance(from..shaped.glyphs.len()) as f32 * scale;
+                push(
+                    &mut items,
+                    &mut refs,
+                    Item::Box { width: w },
+                    Some(Fragment {
+                        piece,
+                        glyphs: from..shaped.glyphs.len(),
+                    }),
+                );
+            }
+        }
+        // Trailing spaces never make a line.
+        while matches!(items.last(), Some(Item::Glue { .. } | Item::Penalty { .. })) {
+            items.pop();
+            refs.pop();
+        }
+        if items.is_empty() {
+            return Vec::new();
+        }
+        push(
+            &mut items,
+            &mut refs,
+            Item::Penalty {
+                width: 0.0,
+                cost: INFINITY,
+                flagged: false,
+                hyphen: false,
+            },
+            None,
+        );
+        push(
+            &mut items,
+            &mut refs,
+            Item::Glue {
+                width: 0.0,
+                stretch: 1e6,
+                shrink: 0.0,
+            },
+            None,
+        );
+        push(
+            &mut items,
+            &mut refs,
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+                hyphen: false,
+            },
+            None,
+        );
+
+        let width_of = |_: usize| measure;
+        let passes = [
+            Params {
+                tolerance: 100.0,
+                allow_hyphens: false,
+                ..Params::default()
+            },
+            Params {
+                tolerance: 200.0,
+                ..Params::default()
+            },
+            Params {
+                tolerance: 2000.0,
+                ..Params::default()
+            },
+            Params {
+                tolerance: f32::INFINITY,
+                ..Params::default()
+            },
+            Params {
+                tolerance: f32::INFINITY,
+                max_hyphen_run: u8::MAX,
+                ..Params::default()
+            },
+        ];
+        let breaks = passes
+            .iter()
+            .find_map(|p| break_lines(&items, &width_of, p))
+            .unwrap_or_default();
+
+        let mut lines = Vec::new();
+        let mut start = 0;
+        let baseline = (para.leading - size) / 2.0 + size * 0.8;
+        let last = breaks.len().saturating_sub(1);
+        for (li, b) in breaks.iter().enumerate() {
+            while start < b.position && !matches!(items[start], Item::Box { .. }) {
+                start += 1;
+            }
+            let justified = para.align == Align::Justify && li != last;
+            let ratio = if justified {
+                b.ratio.clamp(-1.0, 1e3)
+            } else {
+                0.0
+            };
+            let mut placed: Vec<(f32, Fragment)> = Vec::new();
+            let mut x = 0.0;
+            for i in start..b.position {
+                match items[i] {
+                    Item::Box { width } => {
+                        placed.push((
+                            x,
+                            refs[i].clone().unwrap_or(Fragment {
+                                piece: 0,
+                                glyphs: 0..0,
+                            }),
+                        ));
+                        x += width;
+                    }
+                    Item::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    } => {
+                        x += width
+                            + if ratio >= 0.0 {
+                                ratio * stretch
+                            } else {
+                                ratio * shrink
+                            };
+                    }
+                    Item::Penalty { .. } => {}
+                }
+            }
+            let mut hyphen: Option<(f32, usize)> = None;
+            if let (Item::Penalty { width, .. }, Some(f)) = (items[b.position], &refs[b.position]) {
+                if width > 0.0 {
+                    hyphen = Some((x, f.piece));
+                    x += width;
+                }
+            }
+            let offset = para.indent
+                + match para.align {
+                    Align::Right => (measure - x).max(0.0),
+                    Align::Center => ((measure - x) / 2.0).max(0.0),
+                    _ => 0.0,
+                };
+            let mut out = Vec::new();
+            if li == 0 {
+                if let Some(bullet) = para.bullet {
+                    let face = FontBook::face_id(para.style.family, false, false);
+                    let shaped = self.fonts.shape(face, &bullet.to_string());
+                    let bw = self.fonts.width(face, size, &bullet.to_string());
+                    out.push(text_item(
+                        &shaped,
+                        0..shaped.glyphs.len(),
+                        face,
+                        size / self.fonts.units_per_em(face),
+                        para,
+                        (para.indent - bw - size * 0.45).max(0.0),
+                        baseline,
+                    ));
+                }
+            }
+            let mut link_areas: Vec<(f32, f32, String)> = Vec::new();
+            for (px, f) in &placed {
+                let piece = &pieces[f.piece];
+                if f.glyphs.is_empty() {
+                    continue;
+                }
+                out.push(text_item(
+                    &piece.shaped,
+                    f.glyphs.clone(),
+                    piece.face,
+                    piece.scale,
+                    para,
+                    offset + px,
+                    baseline,
+                ));
+                if let Some(uri) = &piece.link {
+                    let w = piece.shaped.advance(f.glyphs.clone()) as f32 * piece.scale;
+                    match link_areas.last_mut() {
+                        Some((x0, x1, u)) if u == uri && offset + px - *x1 < size * 1.5 => {
+                            *x1 = offset + px + w
+                        }
+                        _ => link_areas.push((offset + px, offset + px + w, uri.clone())),
+                    }
+                }
+            }
+            if let Some((hx, piece)) = hyphen {
+                let p = &pieces[piece];
+                let shaped = self.fonts.shape(p.face, "-");
+                out.push(text_item(
+                    &shaped,
+                    0..shaped.glyphs.len(),
+                    p.face,
+                    p.scale,
+                    para,
+                    offset + hx,
+                    baseline,
+                ));
+                if let (Some(uri), Some(area)) = (&p.link, link_areas.last_mut()) {
+                    if &area.2 == uri {
+                        area.1 = offset + x;
+                    }
+                }
+            }
+            for (x0, x1, uri) in link_areas {
+                out.push(frame::Item::Link {
+                    x: x0,
+                    y: baseline - size * 0.85,
+                    w: x1 - x0,
+                    h: size * 1.1,
+                    uri,
+                });
+            }
+            lines.push(Line {
+                height: para.leading,
+                items: out,
+            });
+            start = b.position + 1;
+        }
+        lines
+    }
+
+    /// An interword space: stretchable and shrinkable when justified; for ragged text,
+    /// TeX's construction that puts the raggedness at line ends only.
+    fn glue(&self, align: Align, space: f32, push: &mut dyn FnMut(Item)) {
+        if align == Align::Justify {
+            push(Item::Glue {
+                width: space,
+                stretch: space * 0.6,
+                shrink: space * 0.35,
+            });
+        } else {
+            let rag = space * 6.0;
+            push(Item::Glue {
+                width: 0.0,
+                stretch: rag,
+                shrink: 0.0,
+            });
+            push(Item::Penalty {
+                width: 0.0,
+                cost: 0.0,
+                flagged: false,
+                hyphen: false,
+            });
+            push(Item::Glue {
+                width: space,
+                stretch: -rag,
+                shrink: 0.0,
+            });
+        }
+    }
+}
+
+fn text_item(
+    shaped: &Shaped,
+    range: Range<usize>,
+    face: FaceId,
+    scale: f32,
+    para: &Paragraph,
+    x: f32,
+    y: f32,
+) -> frame::Item {
+    let mut pen = 0.0;
+    let glyphs = shaped.glyphs[range]
+        .iter()
+        .map(|g| {
+            let glyph = Glyph {
+                id: g.id,
+                x: pen + g.x_offset as f32 * scale,
+                text: g.text.clone(),
+            };
+            pen += g.advance as f32 * scale;
+            glyph
+        })
+        .collect();
+    frame::Item::Text {
+        face,
+        size: para.style.size,
+        color: para.style.color,
+        x,
+        y,
+        glyphs,
+    }
+}

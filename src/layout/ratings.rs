@@ -1,0 +1,166 @@
+//! Rated items in a grid: the name, vector stars (full, half, empty) and the value
+//! as small text ("4.5/5"), so that text extraction keeps the rating.
+
+use super::flow::Row;
+use super::fonts::FontBook;
+use super::paragraph::Setter;
+use crate::compose::{Align, Block, Paragraph, TextStyle};
+use crate::frame::Item;
+use crate::markup;
+use crate::theme::Color;
+
+pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
+    let Block::Ratings {
+        cells,
+        style,
+        leading,
+        columns,
+        star,
+        full,
+        empty,
+        space_before,
+    } = block
+    else {
+        return Vec::new();
+    };
+    let gutter = 18.0;
+    let cell_w = (width - gutter * (*columns as f32 - 1.0)) / *columns as f32;
+    let small = TextStyle {
+        size: style.size * 0.8,
+        color: *empty,
+        ..*style
+    };
+    let value_style = TextStyle {
+        color: muted(style.color),
+        ..small
+    };
+    let value_face = FontBook::face_id(value_style.family, false, false);
+    let value_w = cells
+        .iter()
+        .map(|c| setter.fonts.width(value_face, value_style.size, &c.text))
+        .fold(0.0, f32::max);
+    let pitch = star * 1.25;
+    let mut out = Vec::new();
+    for (r, chunk) in cells.chunks(*columns).enumerate() {
+        let mut row = Row {
+            space_before: if r == 0 { *space_before } else { 0.0 },
+            keep_with_next: true,
+            ..Row::default()
+        };
+        let mut height: f32 = *leading;
+        for (c, cell) in chunk.iter().enumerate() {
+            let x0 = c as f32 * (cell_w + gutter);
+            let stars = cell.scale.round() as usize;
+            let stars_w = pitch * stars as f32;
+            let name_w = (cell_w - stars_w - value_w - 10.0).max(cell_w * 0.3);
+            let name = Paragraph {
+                runs: markup::plain(&cell.name),
+                style: *style,
+                align: Align::Left,
+                leading: *leading,
+                indent: 0.0,
+                bullet: None,
+                hyphenate: false,
+                space_before: 0.0,
+            };
+            let lines = setter.set(&name, name_w);
+            height = height.max(lines.len() as f32 * leading);
+            for (i, line) in lines.into_iter().enumerate() {
+                for mut item in line.items {
+                    item.shift(x0, i as f32 * leading);
+                    row.items.push(item);
+                }
+            }
+            let sx = x0 + cell_w - value_w - 6.0 - stars_w;
+            let cy = leading / 2.0 + style.size * 0.02;
+            for s in 0..stars {
+                let cx = sx + pitch * (s as f32 + 0.5);
+                let fill = (cell.value - s as f64).clamp(0.0, 1.0);
+                row.items.push(Item::Polygon {
+                    points: star_points(cx, cy, star / 2.0),
+                    color: *empty,
+                });
+                if fill >= 1.0 {
+                    row.items.push(Item::Polygon {
+                        points: star_points(cx, cy, star / 2.0),
+                        color: *full,
+                    });
+                } else if fill > 0.0 {
+                    row.items.push(Item::Polygon {
+                        points: left_half(&star_points(cx, cy, star / 2.0), cx),
+                        color: *full,
+                    });
+                }
+            }
+            let value = Paragraph {
+                runs: markup::plain(&cell.text),
+                style: value_style,
+                align: Align::Right,
+                leading: *leading,
+                indent: 0.0,
+                bullet: None,
+                hyphenate: false,
+                space_before: 0.0,
+            };
+            for line in setter.set(&value, value_w + 1.0) {
+                for mut item in line.items {
+                    item.shift(x0 + cell_w - value_w - 1.0, 0.0);
+                    row.items.push(item);
+                }
+            }
+        }
+        row.height = height;
+        out.push(row);
+    }
+    if let Some(last) = out.last_mut() {
+        last.keep_with_next = false;
+    }
+    out
+}
+
+fn muted(c: Color) -> Color {
+    Color(c.0.map(|x| x + (1.0 - x) * 0.35))
+}
+
+/// A five-pointed star centred on (cx, cy), point up (y grows downwards).
+fn star_points(cx: f32, cy: f32, outer: f32) -> Vec<(f32, f32)> {
+    let inner = outer * 0.45;
+    (0..10)
+        .map(|i| {
+            let r = if i % 2 == 0 { outer } else { inner };
+            let a = std::f32::consts::PI * (i as f32 / 5.0 - 0.5);
+            (cx + r * a.cos(), cy + r * a.sin())
+        })
+        .collect()
+}
+
+/// The part of a polygon left of `x` (Sutherland–Hodgman against one edge).
+fn left_half(points: &[(f32, f32)], x: f32) -> Vec<(f32, f32)> {
+    let mut out = Vec::new();
+    for i in 0..points.len() {
+        let a = points[i];
+        let b = points[(i + 1) % points.len()];
+        let (a_in, b_in) = (a.0 <= x, b.0 <= x);
+        if a_in {
+            out.push(a);
+        }
+        if a_in != b_in {
+            let t = (x - a.0) / (b.0 - a.0);
+            out.push((x, a.1 + t * (b.1 - a.1)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_star_is_the_left_half() {
+        let star = star_points(0.0, 0.0, 10.0);
+        let half = left_half(&star, 0.0);
+        assert!(half.iter().all(|p| p.0 <= 1e-4));
+        assert!(half.iter().any(|p| p.1 < -9.9), "keeps the top point");
+    }
+}

@@ -1,0 +1,129 @@
+//! Locale tables: month names, "present", labels and default section titles per
+//! language. They are data (`locales/*.yaml`), embedded in the binary.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::model::{Date, DateEnd};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Locale {
+    #[serde(skip)]
+    pub code: String,
+    pub months: Vec<String>,
+    pub months_short: Vec<String>,
+    pub month_year: String,
+    pub day_month_year: String,
+    pub present: String,
+    pub range: String,
+    pub decimal: String,
+    pub page: String,
+    pub labels: BTreeMap<String, String>,
+    pub titles: BTreeMap<String, String>,
+}
+
+const TABLES: &[(&str, &str)] = &[
+    ("en", include_str!("../locales/en.yaml")),
+    ("fr", include_str!("../locales/fr.yaml")),
+    ("es", include_str!("../locales/es.yaml")),
+    ("de", include_str!("../locales/de.yaml")),
+];
+
+impl Locale {
+    /// The table for `lang` (`fr-CA` uses `fr`); English where there is none.
+    pub fn for_language(lang: &str) -> Locale {
+        let base = lang.split('-').next().unwrap_or(lang);
+        let (code, text) = TABLES
+            .iter()
+            .find(|(c, _)| *c == base)
+            .unwrap_or(&TABLES[0]);
+        let mut locale: Locale = serde_saphyr::from_str(text)
+            .unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
+        locale.code = (*code).to_string();
+        locale
+    }
+
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.labels.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    pub fn date(&self, d: &Date) -> String {
+        let Some(m) = d.month else {
+            return d.year.to_string();
+        };
+        let month = &self.months_short[usize::from(m - 1)];
+        let pattern = if d.day.is_some() {
+            &self.day_month_year
+        } else {
+            &self.month_year
+        };
+        pattern
+            .replace("{month}", month)
+            .replace("{year}", &d.year.to_string())
+            .replace("{day}", &d.day.map(|x| x.to_string()).unwrap_or_default())
+    }
+
+    pub fn range(&self, start: Option<&Date>, end: Option<&DateEnd>) -> String {
+        let end = end.map(|e| match e {
+            DateEnd::On(d) => self.date(d),
+            DateEnd::Present => self.present.clone(),
+        });
+        match (start.map(|d| self.date(d)), end) {
+            (Some(s), Some(e)) if s == e => s,
+            (Some(s), Some(e)) => format!("{s}{}{e}", self.range),
+            (Some(s), None) => s,
+            (None, Some(e)) => e,
+            (None, None) => String::new(),
+        }
+    }
+
+    /// A number as this language writes it: `4.5` or `4,5`.
+    pub fn number(&self, x: f64) -> String {
+        let text = if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x}")
+        };
+        text.replace('.', &self.decimal)
+    }
+
+    pub fn page(&self, page: usize, pages: usize) -> String {
+        self.page
+            .replace("{pages}", &pages.to_string())
+            .replace("{page}", &page.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_loads_with_twelve_months() {
+        for (code, _) in TABLES {
+            let l = Locale::for_language(code);
+            assert_eq!(l.months.len(), 12, "{code}");
+            assert_eq!(l.months_short.len(), 12, "{code}");
+        }
+    }
+
+    #[test]
+    fn dates_per_language() {
+        let start = Date::parse("2017-12").unwrap();
+        let en = Locale::for_language("en-GB");
+        assert_eq!(
+            en.range(Some(&start), Some(&DateEnd::Present)),
+            "Dec. 2017 – present"
+        );
+        let fr = Locale::for_language("fr");
+        assert_eq!(
+            fr.range(Some(&start), Some(&DateEnd::Present)),
+            "déc. 2017 – aujourd’hui"
+        );
+        assert_eq!(fr.date(&Date::parse("2019-03-04").unwrap()), "4 mars 2019");
+        assert_eq!(fr.number(4.5), "4,5");
+        assert_eq!(Locale::for_language("xx").code, "en");
+    }
+}

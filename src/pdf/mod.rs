@@ -1,0 +1,246 @@
+//! Writes laid-out pages as PDF through printpdf: subset fonts with ToUnicode maps,
+//! glyphs at their exact positions, vector shapes, images, links, outline and
+//! metadata. It knows nothing about résumés; swapping the writer touches only this.
+
+mod subset;
+
+use std::collections::BTreeMap;
+
+use printpdf::{
+    Actions, BorderArray, Codepoint, Color, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing,
+    Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
+    XObjectTransform,
+};
+
+use crate::frame::{Document, Item};
+use crate::theme;
+
+/// The PDF bytes of `doc`. `epoch` (seconds) dates the document; none reads no clock.
+pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
+    let mut pdf = PdfDocument::new(&doc.meta.title);
+    let info = &mut pdf.metadata.info;
+    info.document_title = doc.meta.title.clone();
+    info.author = doc.meta.author.clone();
+    info.subject = doc.meta.subject.clone();
+    info.keywords = doc.meta.keywords.clone();
+    info.creator = format!("cvpdf {}", env!("CARGO_PKG_VERSION"));
+    info.producer = info.creator.clone();
+    if let Some(when) = epoch.and_then(|s| printpdf::OffsetDateTime::from_unix_timestamp(s).ok()) {
+        info.creation_date = when;
+        info.modification_date = when;
+        info.metadata_date = when;
+    }
+
+    // Glyphs used per face, with the text each stands for.
+    let mut used: BTreeMap<usize, BTreeMap<u16, String>> = BTreeMap::new();
+    for page in &doc.pages {
+        for item in &page.items {
+            if let Item::Text { face, glyphs, .. } = item {
+                let set = used.entry(*face).or_default();
+                for g in glyphs {
+                    set.entry(g.id).or_insert_with(|| g.text.clone());
+                }
+            }
+        }
+    }
+    let mut fonts: BTreeMap<usize, (FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
+    for (face, glyphs) in &used {
+        let source = &doc.faces[*face];
+        let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs)
+            .map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
+        let mut warnings = Vec::new();
+        let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
+            .ok_or_else(|| format!("cannot read the subset of {}", source.postscript_name))?;
+        parsed.font_name = Some(sub.name);
+        let id = FontId(format!("F{face}"));
+        pdf.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        fonts.insert(*face, (id, sub.new_ids));
+    }
+
+    let images: Vec<_> = doc
+        .images
+        .iter()
+        .map(|img| {
+            pdf.add_image(&RawImage {
+                pixels: RawImageData::U8(img.rgb.clone()),
+                width: img.width as usize,
+                height: img.height as usize,
+                data_format: RawImageFormat::RGB8,
+                tag: Vec::new(),
+            })
+        })
+        .collect();
+
+    let mut pages = Vec::new();
+    for page in &doc.pages {
+        let h = page.height;
+        let mut ops = Vec::new();
+        for item in &page.items {
+            match item {
+                Item::Text {
+                    face,
+                    size,
+                    color,
+                    x,
+                    y,
+                    glyphs,
+                } => {
+                    let Some((font, new_ids)) = fonts.get(face) else {
+                        continue;
+                    };
+                    ops.push(Op::StartTextSection);
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(font.clone()),
+                        size: Pt(*size),
+                    });
+                    ops.push(Op::SetFillColor { col: rgb(*color) });
+                    for g in glyphs {
+                        ops.push(Op::SetTextMatrix {
+                            matrix: TextMatrix::Translate(Pt(x + g.x), Pt(h - y)),
+                        });
+                        let gid = new_ids.get(&g.id).copied().unwrap_or(0);
+                        ops.push(Op::ShowText {
+                            items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
+                                gid,
+                                0.0,
+                                g.text.clone(),
+                            )])],
+                        });
+                    }
+                    ops.push(Op::EndTextSection);
+                }
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h: rh,
+                    color,
+                } => {
+                    let points = [(*x, *y), (x + w, *y), (x + w, y + rh), (*x, y + rh)];
+                    ops.push(Op::SetFillColor { col: rgb(*color) });
+                    ops.push(Op::DrawPolygon {
+                        polygon: polygon(&points, h),
+                    });
+                }
+                Item::Polygon { points, color } => {
+                    ops.push(Op::SetFillColor { col: rgb(*color) });
+                    ops.push(Op::DrawPolygon {
+                        polygon: polygon(points, h),
+                    });
+                }
+                Item::Image {
+                    image,
+                    x,
+                    y,
+                    w,
+                    h: ih,
+                } => {
+                    let img = &doc.images[*image];
+                    // At dpi 72 the image is one point per pixel; scale to the box.
+                    ops.push(Op::UseXobject {
+                        id: images[*image].clone(),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(*x)),
+                            translate_y: Some(Pt(h - y - ih)),
+                            scale_x: Some(w / img.width as f32),
+                            scale_y: Some(ih / img.height as f32),
+                            dpi: Some(72.0),
+                            ..Default::default()
+                        },
+                    });
+                }
+                Item::Link {
+                    x,
+                    y,
+                    w,
+                    h: lh,
+                    uri,
+                } => {
+                    ops.push(Op::LinkAnnotation {
+                        link: LinkAnnotation::new(
+                            Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
+                            Actions::Uri(uri.clone()),
+                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                            None,
+                            None,
+                        ),
+                    });
+                }
+            }
+        }
+        let mm = |pt: f32| Mm(pt * 25.4 / 72.0);
+        pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
+    }
+    pdf.with_pages(pages);
+    for b in &doc.outline {
+        pdf.add_bookmark(&b.title, b.page + 1);
+    }
+    let options = PdfSaveOptions {
+        subset_fonts: false,
+        image_optimization: None,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+    finish(&mut lo, doc);
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| format!("cannot write the PDF: {e}"))?;
+    Ok(bytes)
+}
+
+/// What printpdf does not write: the document language, outline shown on opening,
+/// a modern version header; and an Info dictionary without its PDF/X leftovers
+/// (an empty `GTS_PDFXVersion` makes readers announce the file as PDF/X).
+fn finish(lo: &mut lopdf::Document, doc: &Document) {
+    use lopdf::Object;
+    lo.version = "1.7".into();
+    if let Ok(Object::Reference(info)) = lo.trailer.get(b"Info").cloned() {
+        if let Ok(dict) = lo.get_dictionary_mut(info) {
+            dict.remove(b"GTS_PDFXVersion");
+            dict.remove(b"Identifier");
+        }
+    }
+    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() {
+        if let Ok(catalog) = lo.get_dictionary_mut(root) {
+            catalog.set("Lang", Object::string_literal(doc.meta.lang.clone()));
+            if !doc.outline.is_empty() {
+                catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+            }
+        }
+    }
+}
+
+fn rgb(c: theme::Color) -> Color {
+    Color::Rgb(Rgb {
+        r: c.0[0],
+        g: c.0[1],
+        b: c.0[2],
+        icc_profile: None,
+    })
+}
+
+/// A filled polygon; `page_h` flips y to PDF's upward axis.
+fn polygon(points: &[(f32, f32)], page_h: f32) -> Polygon {
+    Polygon {
+        rings: vec![PolygonRing {
+            points: points
+                .iter()
+                .map(|(x, y)| LinePoint {
+                    p: Point {
+                        x: Pt(*x),
+                        y: Pt(page_h - y),
+                    },
+                    bezier: false,
+                })
+                .collect(),
+        }],
+        mode: PaintMode::Fill,
+        winding_order: WindingOrder::NonZero,
+    }
+}

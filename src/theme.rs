@@ -1,0 +1,401 @@
+//! A theme: every typographic and layout choice of a design, as data.
+//! `Theme::default()` holds every default; a theme file (`layouts/*.yaml`) overrides
+//! only what it changes.
+
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::diag::{Diagnostic, Pos};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Theme {
+    pub name: String,
+    pub description: String,
+    pub paper: Paper,
+    pub margins: Margins,
+    pub fonts: Fonts,
+    pub sizes: Sizes,
+    /// Baseline distance as a multiple of the font size.
+    pub leading: f32,
+    pub colors: Colors,
+    pub justify: bool,
+    pub hyphenate: bool,
+    pub heading: HeadingStyle,
+    pub photo: PhotoStyle,
+    pub ratings: RatingStyle,
+    /// Vertical space, in points.
+    pub spacing: Spacing,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// Width and height in points.
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (595.276, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Margins {
+    pub top: Length,
+    pub bottom: Length,
+    pub left: Length,
+    pub right: Length,
+}
+
+/// A length in points, written in a theme as `20mm`, `1in`, `12pt` or a bare number of points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Length(pub f32);
+
+impl<'de> Deserialize<'de> for Length {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Number(f32),
+            Text(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Number(x) => Ok(Length(x)),
+            Raw::Text(s) => parse_length(&s).map(Length).ok_or_else(|| {
+                serde::de::Error::custom(format!(
+                    "`{s}` is not a length: write it as 20mm, 0.75in or 12pt"
+                ))
+            }),
+        }
+    }
+}
+
+fn parse_length(s: &str) -> Option<f32> {
+    let s = s.trim();
+    let (number, factor) = if let Some(n) = s.strip_suffix("mm") {
+        (n, 72.0 / 25.4)
+    } else if let Some(n) = s.strip_suffix("cm") {
+        (n, 72.0 / 2.54)
+    } else if let Some(n) = s.strip_suffix("in") {
+        (n, 72.0)
+    } else if let Some(n) = s.strip_suffix("pt") {
+        (n, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    number
+        .trim()
+        .parse::<f32>()
+        .ok()
+        .filter(|x| x.is_finite() && *x >= 0.0)
+        .map(|x| x * factor)
+}
+
+/// A bundled font family.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// Charis SIL: a Charter-like book face.
+    Serif,
+    /// Lato: a humanist sans.
+    Sans,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fonts {
+    pub body: Family,
+    pub heading: Family,
+    pub name: Family,
+}
+
+/// Font sizes in points.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sizes {
+    pub body: f32,
+    pub small: f32,
+    pub name: f32,
+    pub headline: f32,
+    pub heading: f32,
+    pub entry_title: f32,
+}
+
+/// A colour as `#rrggbb`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Color(pub [f32; 3]);
+
+impl<'de> Deserialize<'de> for Color {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let hex = s.trim_start_matches('#');
+        let byte = |i: usize| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        };
+        match (hex.len(), byte(0), byte(2), byte(4)) {
+            (6, Some(r), Some(g), Some(b)) => Ok(Color([r, g, b].map(|c| f32::from(c) / 255.0))),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{s}` is not a colour: write it as #rrggbb"
+            ))),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Colors {
+    pub text: Color,
+    pub accent: Color,
+    pub muted: Color,
+    pub rule: Color,
+    pub rating_empty: Color,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeadingStyle {
+    pub uppercase: bool,
+    /// A thin rule under each section heading.
+    pub rule: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PhotoStyle {
+    pub show: bool,
+    pub width: Length,
+    /// Height as a multiple of the width.
+    pub aspect: f32,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RatingStyle {
+    /// The star's outer diameter in points.
+    pub size: f32,
+    /// Rated items per row.
+    pub columns: usize,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Spacing {
+    pub before_heading: f32,
+    pub after_heading: f32,
+    pub between_entries: f32,
+    pub paragraph: f32,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            name: "custom".into(),
+            description: String::new(),
+            paper: Paper::A4,
+            margins: Margins::default(),
+            fonts: Fonts::default(),
+            sizes: Sizes::default(),
+            leading: 1.28,
+            colors: Colors::default(),
+            justify: true,
+            hyphenate: true,
+            heading: HeadingStyle::default(),
+            photo: PhotoStyle::default(),
+            ratings: RatingStyle::default(),
+            spacing: Spacing::default(),
+        }
+    }
+}
+
+impl Default for Margins {
+    fn default() -> Self {
+        let mm = |x: f32| Length(x * 72.0 / 25.4);
+        Margins {
+            top: mm(18.0),
+            bottom: mm(20.0),
+            left: mm(20.0),
+            right: mm(20.0),
+        }
+    }
+}
+
+impl Default for Fonts {
+    fn default() -> Self {
+        Fonts {
+            body: Family::Serif,
+            heading: Family::Sans,
+            name: Family::Sans,
+        }
+    }
+}
+
+impl Default for Sizes {
+    fn default() -> Self {
+        Sizes {
+            body: 10.0,
+            small: 8.5,
+            name: 24.0,
+            headline: 11.0,
+            heading: 12.5,
+            entry_title: 10.5,
+        }
+    }
+}
+
+impl Default for Colors {
+    fn default() -> Self {
+        let c = |r: u8, g: u8, b: u8| Color([r, g, b].map(|x| f32::from(x) / 255.0));
+        Colors {
+            text: c(0x22, 0x22, 0x22),
+            accent: c(0x1f, 0x4e, 0x79),
+            muted: c(0x5f, 0x63, 0x68),
+            rule: c(0xb8, 0xc4, 0xd0),
+            rating_empty: c(0xd5, 0xdb, 0xe1),
+        }
+    }
+}
+
+impl Default for HeadingStyle {
+    fn default() -> Self {
+        HeadingStyle {
+            uppercase: false,
+            rule: true,
+        }
+    }
+}
+
+impl Default for PhotoStyle {
+    fn default() -> Self {
+        PhotoStyle {
+            show: true,
+            width: Length(30.0 * 72.0 / 25.4),
+            aspect: 1.25,
+        }
+    }
+}
+
+impl Default for RatingStyle {
+    fn default() -> Self {
+        RatingStyle {
+            size: 8.0,
+            columns: 2,
+        }
+    }
+}
+
+impl Default for Spacing {
+    fn default() -> Self {
+        Spacing {
+            before_heading: 14.0,
+            after_heading: 5.0,
+            between_entries: 8.0,
+            paragraph: 3.0,
+        }
+    }
+}
+
+/// The built-in themes: (name, source). Their files in `layouts/` are the sources.
+pub const BUILT_IN: &[(&str, &str)] = &[("classic", include_str!("../layouts/classic.yaml"))];
+
+impl Theme {
+    /// A built-in theme by name, or a theme file by path.
+    pub fn load(name_or_path: &str) -> Result<Theme, Diagnostic> {
+        if let Some((name, text)) = BUILT_IN.iter().find(|(n, _)| *n == name_or_path) {
+            return Theme::parse(text, Path::new(&format!("layouts/{name}.yaml")));
+        }
+        let path = Path::new(name_or_path);
+        if !name_or_path.ends_with(".yaml") && !name_or_path.ends_with(".yml") && !path.exists() {
+            let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
+            return Err(
+                Diagnostic::error(format!("no theme named `{name_or_path}`")).help(format!(
+                    "built-in themes: {}; or give the path of a theme file",
+                    names.join(", ")
+                )),
+            );
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Diagnostic::error(format!("cannot read the theme: {}", crate::io_reason(&e)))
+                .in_file(path)
+        })?;
+        Theme::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<Theme, Diagnostic> {
+        serde_saphyr::from_str::<Theme>(text).map_err(|e| {
+            let message = e.to_string();
+            let first = message
+                .lines()
+                .next()
+                .unwrap_or("invalid theme")
+                .to_string();
+            let first = first
+                .split(" at line ")
+                .next()
+                .unwrap_or(&first)
+                .to_string();
+            let mut d = Diagnostic::error(format!("invalid theme: {first}"))
+                .in_file(path)
+                .help("see layouts/classic.yaml for every setting a theme can change");
+            if let Some(l) = e.location() {
+                d = d.at(
+                    Pos {
+                        line: l.line() as u32,
+                        col: l.column() as u32,
+                    },
+                    Some(text),
+                );
+            }
+            d
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_theme_loads() {
+        for (name, _) in BUILT_IN {
+            let t = Theme::load(name).unwrap();
+            assert_eq!(&t.name, name);
+        }
+    }
+
+    #[test]
+    fn lengths_and_colours() {
+        assert!((parse_length("25.4mm").unwrap() - 72.0).abs() < 1e-3);
+        assert_eq!(parse_length("1in"), Some(72.0));
+        assert_eq!(parse_length("abc"), None);
+        let t = Theme::parse(
+            "colors: { accent: '#ff0000' }\nmargins: { left: 1in }\n",
+            Path::new("t.yaml"),
+        )
+        .unwrap();
+        assert_eq!(t.colors.accent, Color([1.0, 0.0, 0.0]));
+        assert_eq!(t.margins.left, Length(72.0));
+    }
+
+    #[test]
+    fn theme_errors_are_located() {
+        let e = Theme::parse("name: x\nsizes:\n  bodi: 10\n", Path::new("t.yaml")).unwrap_err();
+        assert_eq!(e.pos, Some(Pos { line: 3, col: 3 }), "{e}");
+        assert!(e.message.contains("bodi"), "{e}");
+        assert!(
+            Theme::load("nope")
+                .unwrap_err()
+                .help
+                .unwrap()
+                .contains("classic")
+        );
+    }
+}
