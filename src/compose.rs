@@ -352,6 +352,8 @@ impl Composer<'_> {
             });
             out.push(Block::Keep(keep));
         }
+        // Facts and list items are short lines: a list of six or fewer stays on one page.
+        let mut facts = Vec::new();
         for (label, value) in &s.facts {
             let mut runs = vec![Inline {
                 text: format!("{label}: "),
@@ -361,12 +363,19 @@ impl Composer<'_> {
             runs.extend(markup::inlines(value));
             let mut p = self.para(runs, self.body(), Align::Left);
             p.space_before = gap(1.0);
-            out.push(Block::Paragraph(p));
+            facts.push(Block::Paragraph(p));
         }
+        if !facts.is_empty() {
+            out.push(Block::Keep(facts));
+        }
+        let mut items = Vec::new();
         for item in &s.items {
             let mut p = self.bullet(markup::inlines(item));
             p.space_before = gap(1.0);
-            out.push(Block::Paragraph(p));
+            items.push(Block::Paragraph(p));
+        }
+        if !items.is_empty() {
+            out.push(Block::Keep(items));
         }
         if let Some(note) = &s.note {
             for runs in markup::paragraphs(note) {

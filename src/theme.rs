@@ -103,7 +103,7 @@ fn parse_length(s: &str) -> Option<f32> {
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Family {
-    /// Charis SIL: a Charter-like book face.
+    /// Gentium Book Plus: a book face with kerning and wide Latin, Greek and Cyrillic coverage.
     Serif,
     /// Lato: a humanist sans.
     Sans,

@@ -20,29 +20,29 @@ const BUNDLED: &[(Family, bool, bool, &str, &[u8])] = &[
         Family::Serif,
         false,
         false,
-        "CharisSIL",
-        include_bytes!("../../fonts/charis/CharisSIL-Regular.ttf"),
+        "GentiumBookPlus",
+        include_bytes!("../../fonts/gentium/GentiumBookPlus-Regular.ttf"),
     ),
     (
         Family::Serif,
         true,
         false,
-        "CharisSIL-Bold",
-        include_bytes!("../../fonts/charis/CharisSIL-Bold.ttf"),
+        "GentiumBookPlus-Bold",
+        include_bytes!("../../fonts/gentium/GentiumBookPlus-Bold.ttf"),
     ),
     (
         Family::Serif,
         false,
         true,
-        "CharisSIL-Italic",
-        include_bytes!("../../fonts/charis/CharisSIL-Italic.ttf"),
+        "GentiumBookPlus-Italic",
+        include_bytes!("../../fonts/gentium/GentiumBookPlus-Italic.ttf"),
     ),
     (
         Family::Serif,
         true,
         true,
-        "CharisSIL-BoldItalic",
-        include_bytes!("../../fonts/charis/CharisSIL-BoldItalic.ttf"),
+        "GentiumBookPlus-BoldItalic",
+        include_bytes!("../../fonts/gentium/GentiumBookPlus-BoldItalic.ttf"),
     ),
     (
         Family::Sans,
@@ -225,10 +225,16 @@ mod tests {
     fn kerning_and_ligatures_come_from_the_font() {
         let mut book = FontBook::default();
         let serif = FontBook::face_id(Family::Serif, false, false);
-        let av = book.width(serif, 10.0, "AV");
-        let a = book.width(serif, 10.0, "A");
-        let v = book.width(serif, 10.0, "V");
-        assert!(av < a + v - 0.05, "AV is kerned: {av} vs {a} + {v}");
+        for family in [Family::Sans, Family::Serif] {
+            let face = FontBook::face_id(family, false, false);
+            let av = book.width(face, 10.0, "AV");
+            let a = book.width(face, 10.0, "A");
+            let v = book.width(face, 10.0, "V");
+            assert!(
+                av < a + v - 0.05,
+                "{family:?}: AV is kerned: {av} vs {a} + {v}"
+            );
+        }
         let fi = book.shape(serif, "fi");
         assert_eq!(fi.glyphs.len(), 1, "fi is a ligature");
         assert_eq!(fi.glyphs[0].text, "fi", "and extracts as its letters");

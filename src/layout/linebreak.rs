@@ -312,7 +312,7 @@ mod tests {
             &items,
             &|_| 11.0,
             &Params {
-                tolerance: 10_000.0,
+                tolerance: f32::INFINITY,
                 ..Params::default()
             },
         )
@@ -333,7 +333,7 @@ mod tests {
             &items,
             &|_| 14.0,
             &Params {
-                tolerance: 10_000.0,
+                tolerance: f32::INFINITY,
                 ..Params::default()
             },
         )
@@ -374,7 +374,7 @@ mod tests {
         }
         items.extend(words(&[])[..].iter().copied().skip(0));
         let p = Params {
-            tolerance: 10_000.0,
+            tolerance: f32::INFINITY,
             ..Params::default()
         };
         let breaks = break_lines(&items, &|_| 9.5, &p).unwrap();

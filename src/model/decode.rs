@@ -47,8 +47,12 @@ pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<P
     let root = match node::parse(source) {
         Ok(root) => root,
         Err(e) => {
-            let mut d = Diagnostic::error(format!("invalid YAML: {}", e.message))
-                .help("fix the syntax at this place: check indentation, quotes and `:` after keys");
+            let help = if e.message.starts_with("duplicate mapping key") {
+                "a key appears twice in one mapping; inside `{ ... }` a comma separates entries, so quote text that contains a comma"
+            } else {
+                "fix the syntax at this place: check indentation, quotes and `:` after keys"
+            };
+            let mut d = Diagnostic::error(format!("invalid YAML: {}", e.message)).help(help);
             if let Some(pos) = e.pos {
                 d = d.at(pos, Some(source));
             }
@@ -107,6 +111,11 @@ fn is_lang_code(code: &str) -> bool {
         && first.bytes().all(|b| b.is_ascii_lowercase())
         && parts
             .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// A mapping whose keys are all language codes: translatable text, not fields.
+fn is_text_map(node: &Node) -> bool {
+    matches!(&node.value, Value::Map(m) if !m.is_empty() && m.iter().all(|(k, _)| matches!(&k.value, Value::Str(s) if is_lang_code(s))))
 }
 
 impl Decoder<'_> {
@@ -457,7 +466,7 @@ impl Decoder<'_> {
     }
 
     fn item(&mut self, node: &Node, path: &str) -> Option<Item> {
-        if let Value::Map(_) = node.value {
+        if matches!(node.value, Value::Map(_)) && !is_text_map(node) {
             let f = self.fields(node, path, ITEM_FIELDS)?;
             let text = self.required(&f, "text", path, |d, n, p| d.text(n, p))?;
             return Some(Item {
@@ -542,7 +551,7 @@ impl Decoder<'_> {
             when,
             summary: self.opt_text(&f, "summary", path),
             details: self.list(&f, "details", path, |d, n, p| {
-                if !matches!(n.value, Value::Map(_)) {
+                if !matches!(n.value, Value::Map(_)) || is_text_map(n) {
                     return Some(Detail {
                         label: None,
                         text: d.text(n, p)?,
@@ -764,6 +773,22 @@ mod tests {
         assert!(
             errs[0].starts_with("1:9 `english` in `name` is not a language code"),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn translated_items_and_details_are_text_maps() {
+        let yaml = "name: Ada\nsections:\n  - items: [{ en: One, fr: Un }, { text: Two, tags: [x] }]\n    entries:\n      - details: [{ en: Did, fr: Fait }]\n        highlights:\n          - en: Led\n            fr: Dirigé\n";
+        let (p, _) = load_str(yaml, Path::new("p.yaml")).unwrap();
+        assert_eq!(p.sections[0].items[0].text.get("fr"), Some("Un"));
+        assert_eq!(p.sections[0].items[1].tags, vec!["x"]);
+        assert_eq!(
+            p.sections[0].entries[0].details[0].text.get("fr"),
+            Some("Fait")
+        );
+        assert_eq!(
+            p.sections[0].entries[0].highlights[0].text.get("fr"),
+            Some("Dirigé")
         );
     }
 

@@ -149,11 +149,24 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
     })
 }
 
+/// The parser's message without what the diagnostic already shows (the position)
+/// or what concerns our code rather than the user (its options).
 fn strip_position_suffix(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
+    let mut m = message.trim_start_matches("error: ");
+    if let Some(rest) = m.strip_prefix("line ") {
+        if let Some(i) = rest.find(": ") {
+            m = &rest[i + 2..];
+        }
     }
+    let m = match m.rfind(" at line ") {
+        Some(i) => &m[..i],
+        None => m,
+    };
+    let m = match m.find(", set DuplicateKeyPolicy") {
+        Some(i) => &m[..i],
+        None => m,
+    };
+    m.to_string()
 }
 
 #[cfg(test)]
@@ -175,6 +188,13 @@ mod tests {
         };
         assert_eq!(section[1].0.pos, Pos { line: 4, col: 5 });
         assert_eq!(section[1].1.value, Value::Int(5));
+    }
+
+    #[test]
+    fn duplicate_keys_are_syntax_errors_without_parser_jargon() {
+        let err = parse("name: { en: Lyon, France, fr: Lyon, France }\n").unwrap_err();
+        assert_eq!(err.message, "duplicate mapping key: France");
+        assert_eq!(err.pos, Some(Pos { line: 1, col: 37 }));
     }
 
     #[test]
