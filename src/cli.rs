@@ -38,12 +38,14 @@ pub enum Command {
     Themes,
 }
 
-/// Where the PDF for `profile` goes.
+/// Where the PDF for `profile` goes: beside it by default; into `output` when that
+/// is a directory (existing, or written with a trailing `/`, or several profiles);
+/// otherwise `output` is the file.
 pub fn output_path(profile: &Path, output: Option<&Path>, several: bool) -> PathBuf {
     let file_name = PathBuf::from(profile.file_stem().unwrap_or_default()).with_extension("pdf");
     match output {
         None => profile.with_file_name(file_name),
-        Some(o) if several || o.is_dir() || o.extension().is_none_or(|e| e != "pdf") => {
+        Some(o) if several || o.is_dir() || o.as_os_str().to_string_lossy().ends_with('/') => {
             o.join(file_name)
         }
         Some(o) => o.to_path_buf(),
@@ -65,8 +67,12 @@ mod tests {
             PathBuf::from("out.pdf")
         );
         assert_eq!(
-            output_path(Path::new("p/ada.yaml"), Some(Path::new("out")), false),
+            output_path(Path::new("p/ada.yaml"), Some(Path::new("out/")), false),
             PathBuf::from("out/ada.pdf")
+        );
+        assert_eq!(
+            output_path(Path::new("p/ada.yaml"), Some(Path::new("cv")), false),
+            PathBuf::from("cv")
         );
         assert_eq!(
             output_path(Path::new("ada.yml"), Some(Path::new("x.pdf")), true),

@@ -319,7 +319,7 @@ impl Composer<'_> {
         }
         for e in &s.entries {
             let mut blocks = Vec::new();
-            self.entry(e, 0, gap(t.spacing.between_entries), &mut blocks);
+            self.entry(e, gap(t.spacing.between_entries), &mut blocks);
             out.push(Block::Keep(blocks));
         }
         for g in &s.ratings {
@@ -402,8 +402,8 @@ impl Composer<'_> {
         p
     }
 
-    /// An entry; roles (depth 1) are set under their organization's header.
-    fn entry(&self, e: &Entry, depth: usize, space_before: f32, out: &mut Vec<Block>) {
+    /// An entry; its roles are set under it, indented.
+    fn entry(&self, e: &Entry, space_before: f32, out: &mut Vec<Block>) {
         let t = self.theme;
         let title_style = TextStyle {
             family: t.fonts.heading,
@@ -494,12 +494,7 @@ impl Composer<'_> {
         }
         for role in &e.roles {
             let mut role_blocks = Vec::new();
-            self.entry(
-                role,
-                depth + 1,
-                t.spacing.between_entries * 0.75,
-                &mut role_blocks,
-            );
+            self.entry(role, t.spacing.between_entries * 0.75, &mut role_blocks);
             for b in &mut role_blocks {
                 indent(b, t.sizes.body);
             }

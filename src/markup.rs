@@ -99,19 +99,19 @@ fn parse(text: &str, style: Style, out: &mut Vec<Inline>) {
                 consumed = Some(1 + end + 1);
             }
         } else if bytes[i] == b'[' {
-            if let Some(close) = rest.find("](") {
-                if let Some(end) = rest[close + 2..].find(')') {
-                    let url = rest[close + 2..close + 2 + end].trim();
-                    if !url.is_empty() && !url.contains(char::is_whitespace) {
-                        push(out, &text[plain_start..i], style, None);
-                        let mut label = Vec::new();
-                        parse(&rest[1..close], style, &mut label);
-                        for mut run in label {
-                            run.link = Some(link_target(url));
-                            out.push(run);
-                        }
-                        consumed = Some(close + 2 + end + 1);
+            if let Some(close) = rest.find("](")
+                && let Some(end) = rest[close + 2..].find(')')
+            {
+                let url = rest[close + 2..close + 2 + end].trim();
+                if !url.is_empty() && !url.contains(char::is_whitespace) {
+                    push(out, &text[plain_start..i], style, None);
+                    let mut label = Vec::new();
+                    parse(&rest[1..close], style, &mut label);
+                    for mut run in label {
+                        run.link = Some(link_target(url));
+                        out.push(run);
                     }
+                    consumed = Some(close + 2 + end + 1);
                 }
             }
         } else if bytes[i] == b'<'

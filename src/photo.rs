@@ -15,27 +15,28 @@ const MAX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Loads `path` for a box `width` × `height` points; the error says what is wrong.
 pub fn load(path: &Path, width: f32, height: f32) -> Result<Image, String> {
-    let reader = ImageReader::open(path)
-        .map_err(|e| {
-            format!(
-                "cannot read the photo {}: {}",
-                path.display(),
-                crate::io_reason(&e)
+    let bytes = std::fs::read(path).map_err(|e| {
+        format!(
+            "cannot read the photo {}: {}",
+            path.display(),
+            crate::io_reason(&e)
+        )
+    })?;
+    // The contents decide the format, not the file name: a text file named .jpg is not a photo.
+    let format = image::guess_format(&bytes)
+        .ok()
+        .filter(|f| {
+            matches!(
+                f,
+                image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP
             )
-        })?
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read the photo {}: {e}", path.display()))?;
-    if reader.format().is_none() {
-        return Err(format!(
-            "{} is not a JPEG, PNG or WebP image",
-            path.display()
-        ));
-    }
+        })
+        .ok_or_else(|| format!("{} is not a JPEG, PNG or WebP image", path.display()))?;
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_BYTES);
-    let mut reader = reader;
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|e| describe(path, e))?;
     let orientation = decoder.orientation().ok();

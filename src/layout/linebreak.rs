@@ -372,7 +372,7 @@ mod tests {
             });
             items.push(Item::Box { width: 3.0 });
         }
-        items.extend(words(&[])[..].iter().copied().skip(0));
+        items.extend(words(&[]));
         let p = Params {
             tolerance: f32::INFINITY,
             ..Params::default()

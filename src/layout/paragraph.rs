@@ -302,11 +302,11 @@ impl Setter<'_> {
                 }
             }
             let mut hyphen: Option<(f32, usize)> = None;
-            if let (Item::Penalty { width, .. }, Some(f)) = (items[b.position], &refs[b.position]) {
-                if width > 0.0 {
-                    hyphen = Some((x, f.piece));
-                    x += width;
-                }
+            if let (Item::Penalty { width, .. }, Some(f)) = (items[b.position], &refs[b.position])
+                && width > 0.0
+            {
+                hyphen = Some((x, f.piece));
+                x += width;
             }
             let offset = para.indent
                 + match para.align {
@@ -315,21 +315,21 @@ impl Setter<'_> {
                     _ => 0.0,
                 };
             let mut out = Vec::new();
-            if li == 0 {
-                if let Some(bullet) = para.bullet {
-                    let face = FontBook::face_id(para.style.family, false, false);
-                    let shaped = self.fonts.shape(face, &bullet.to_string());
-                    let bw = self.fonts.width(face, size, &bullet.to_string());
-                    out.push(text_item(
-                        &shaped,
-                        0..shaped.glyphs.len(),
-                        face,
-                        size / self.fonts.units_per_em(face),
-                        para,
-                        (para.indent - bw - size * 0.45).max(0.0),
-                        baseline,
-                    ));
-                }
+            if li == 0
+                && let Some(bullet) = para.bullet
+            {
+                let face = FontBook::face_id(para.style.family, false, false);
+                let shaped = self.fonts.shape(face, &bullet.to_string());
+                let bw = self.fonts.width(face, size, &bullet.to_string());
+                out.push(text_item(
+                    &shaped,
+                    0..shaped.glyphs.len(),
+                    face,
+                    size / self.fonts.units_per_em(face),
+                    para,
+                    (para.indent - bw - size * 0.45).max(0.0),
+                    baseline,
+                ));
             }
             let mut link_areas: Vec<(f32, f32, String)> = Vec::new();
             for (px, f) in &placed {
@@ -368,10 +368,10 @@ impl Setter<'_> {
                     offset + hx,
                     baseline,
                 ));
-                if let (Some(uri), Some(area)) = (&p.link, link_areas.last_mut()) {
-                    if &area.2 == uri {
-                        area.1 = offset + x;
-                    }
+                if let (Some(uri), Some(area)) = (&p.link, link_areas.last_mut())
+                    && &area.2 == uri
+                {
+                    area.1 = offset + x;
                 }
             }
             for (x0, x1, uri) in link_areas {

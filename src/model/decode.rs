@@ -317,17 +317,17 @@ impl Decoder<'_> {
 
     fn profile(&mut self, root: &Node, path: &Path) -> Option<Profile> {
         let f = self.fields(root, "", PROFILE_FIELDS)?;
-        if let Some(n) = f.get("lang") {
-            if let Some(code) = self.string(n, "lang") {
-                if is_lang_code(&code) {
-                    self.lang = code;
-                } else {
-                    self.error(
-                        n.pos,
-                        format!("`{code}` is not a language code"),
-                        "use a BCP 47 code such as en, fr, es, de or pt-BR",
-                    );
-                }
+        if let Some(n) = f.get("lang")
+            && let Some(code) = self.string(n, "lang")
+        {
+            if is_lang_code(&code) {
+                self.lang = code;
+            } else {
+                self.error(
+                    n.pos,
+                    format!("`{code}` is not a language code"),
+                    "use a BCP 47 code such as en, fr, es, de or pt-BR",
+                );
             }
         }
         let name = self.opt_text(&f, "name", "");
@@ -619,14 +619,14 @@ impl Decoder<'_> {
             Value::Str(s) if s.eq_ignore_ascii_case("present") => Some(DateEnd::Present),
             _ => self.date(n, &join(path, "end")).map(DateEnd::On),
         });
-        if let (Some(s), Some(DateEnd::On(e)), Some(n)) = (start, end, f.get("end")) {
-            if e.compare_loosely(&s) == std::cmp::Ordering::Less {
-                self.error(
-                    n.pos,
-                    format!("entry{name} at `{path}` ends before it starts"),
-                    "check `start:` and `end:`; they may be swapped",
-                );
-            }
+        if let (Some(s), Some(DateEnd::On(e)), Some(n)) = (start, end, f.get("end"))
+            && e.compare_loosely(&s) == std::cmp::Ordering::Less
+        {
+            self.error(
+                n.pos,
+                format!("entry{name} at `{path}` ends before it starts"),
+                "check `start:` and `end:`; they may be swapped",
+            );
         }
         if start.is_none() && end.is_none() {
             When::Undated

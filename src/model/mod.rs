@@ -192,7 +192,7 @@ impl Profile {
                     f(&d.text);
                 }
                 e.highlights.iter().for_each(|h| f(&h.text));
-                e.keywords.iter().for_each(|k| f(k));
+                e.keywords.iter().for_each(&mut *f);
                 e.roles.iter().for_each(|r| entry(r, f));
             }
             s.entries.iter().for_each(|e| entry(e, f));

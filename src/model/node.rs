@@ -153,10 +153,10 @@ pub fn parse(source: &str) -> Result<Node, SyntaxError> {
 /// or what concerns our code rather than the user (its options).
 fn strip_position_suffix(message: &str) -> String {
     let mut m = message.trim_start_matches("error: ");
-    if let Some(rest) = m.strip_prefix("line ") {
-        if let Some(i) = rest.find(": ") {
-            m = &rest[i + 2..];
-        }
+    if let Some(rest) = m.strip_prefix("line ")
+        && let Some(i) = rest.find(": ")
+    {
+        m = &rest[i + 2..];
     }
     let m = match m.rfind(" at line ") {
         Some(i) => &m[..i],

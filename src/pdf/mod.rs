@@ -200,18 +200,18 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
 fn finish(lo: &mut lopdf::Document, doc: &Document) {
     use lopdf::Object;
     lo.version = "1.7".into();
-    if let Ok(Object::Reference(info)) = lo.trailer.get(b"Info").cloned() {
-        if let Ok(dict) = lo.get_dictionary_mut(info) {
-            dict.remove(b"GTS_PDFXVersion");
-            dict.remove(b"Identifier");
-        }
+    if let Ok(Object::Reference(info)) = lo.trailer.get(b"Info").cloned()
+        && let Ok(dict) = lo.get_dictionary_mut(info)
+    {
+        dict.remove(b"GTS_PDFXVersion");
+        dict.remove(b"Identifier");
     }
-    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() {
-        if let Ok(catalog) = lo.get_dictionary_mut(root) {
-            catalog.set("Lang", Object::string_literal(doc.meta.lang.clone()));
-            if !doc.outline.is_empty() {
-                catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-            }
+    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned()
+        && let Ok(catalog) = lo.get_dictionary_mut(root)
+    {
+        catalog.set("Lang", Object::string_literal(doc.meta.lang.clone()));
+        if !doc.outline.is_empty() {
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
         }
     }
 }
