@@ -149,6 +149,11 @@ impl Composer<'_> {
         }
     }
 
+    /// "Label: " with the language's punctuation spacing ("En bref : " in French).
+    fn label(&self, label: &str) -> String {
+        self.resume.locale.punctuate(&format!("{label}: "))
+    }
+
     fn small(&self) -> TextStyle {
         TextStyle {
             size: self.theme.sizes.small,
@@ -343,7 +348,7 @@ impl Composer<'_> {
                     })
                     .collect(),
                 style: self.body(),
-                leading: t.sizes.body * t.leading * 1.1,
+                leading: t.sizes.body * t.leading * 1.35,
                 columns: t.ratings.columns.max(1),
                 star: t.ratings.size,
                 full: t.colors.accent,
@@ -356,13 +361,13 @@ impl Composer<'_> {
         let mut facts = Vec::new();
         for (label, value) in &s.facts {
             let mut runs = vec![Inline {
-                text: format!("{label}: "),
+                text: self.label(label),
                 bold: true,
                 ..Inline::default()
             }];
             runs.extend(markup::inlines(value));
             let mut p = self.para(runs, self.body(), Align::Left);
-            p.space_before = gap(1.0);
+            p.space_before = gap(4.0);
             facts.push(Block::Paragraph(p));
         }
         if !facts.is_empty() {
@@ -465,7 +470,7 @@ impl Composer<'_> {
                     runs.insert(
                         0,
                         Inline {
-                            text: format!("{label}: "),
+                            text: self.label(label),
                             bold: true,
                             ..Inline::default()
                         },
@@ -480,7 +485,7 @@ impl Composer<'_> {
         if !e.keywords.is_empty() {
             let label = self.resume.locale.label("keywords");
             let mut runs = vec![Inline {
-                text: format!("{label}: "),
+                text: self.label(label),
                 italic: true,
                 ..Inline::default()
             }];

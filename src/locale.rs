@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::model::{Date, DateEnd};
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Locale {
     #[serde(skip)]
@@ -18,6 +18,8 @@ pub struct Locale {
     pub day_month_year: String,
     pub present: String,
     pub range: String,
+    pub spaced_punctuation: String,
+    pub spaced_guillemets: bool,
     pub decimal: String,
     pub page: String,
     pub labels: BTreeMap<String, String>,
@@ -89,6 +91,44 @@ impl Locale {
         text.replace('.', &self.decimal)
     }
 
+    /// Applies the language's spacing around punctuation: in French, a narrow no-break
+    /// space (U+202F) before `: ; ! ?` and inside « », whether the author typed an
+    /// ordinary space, none, or already the right one. URLs (`https://`) are left alone:
+    /// only punctuation followed by a space or the end of the text is spaced.
+    pub fn punctuate(&self, text: &str) -> String {
+        const NNBSP: char = '\u{202F}';
+        if self.spaced_punctuation.is_empty() && !self.spaced_guillemets {
+            return text.to_string();
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = String::with_capacity(text.len() + 8);
+        for (i, &c) in chars.iter().enumerate() {
+            let next = chars.get(i + 1).copied();
+            let ends_clause = next.is_none_or(|n| n.is_whitespace() || ")]»\"'”*".contains(n));
+            let spaced = (self.spaced_punctuation.contains(c) && ends_clause)
+                || (self.spaced_guillemets && c == '»');
+            if spaced && i > 0 {
+                let prev_len = out.trim_end_matches([' ', '\u{00A0}', NNBSP]).len();
+                let had_word = out[..prev_len]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| !p.is_whitespace() && !"(«".contains(p));
+                if had_word {
+                    out.truncate(prev_len);
+                    out.push(NNBSP);
+                }
+            }
+            if self.spaced_guillemets && c == ' ' && out.ends_with("«\u{202F}") {
+                continue;
+            }
+            out.push(c);
+            if self.spaced_guillemets && c == '«' {
+                out.push(NNBSP);
+            }
+        }
+        out
+    }
+
     pub fn page(&self, page: usize, pages: usize) -> String {
         self.page
             .replace("{pages}", &pages.to_string())
@@ -125,5 +165,21 @@ mod tests {
         assert_eq!(fr.date(&Date::parse("2019-03-04").unwrap()), "4 mars 2019");
         assert_eq!(fr.number(4.5), "4,5");
         assert_eq!(Locale::for_language("xx").code, "en");
+    }
+
+    #[test]
+    fn french_punctuation_gets_narrow_no_break_spaces() {
+        let fr = Locale::for_language("fr");
+        assert_eq!(
+            fr.punctuate("En bref : oui; non ! « Bonjour »"),
+            "En bref\u{202F}: oui\u{202F}; non\u{202F}! «\u{202F}Bonjour\u{202F}»"
+        );
+        assert_eq!(
+            fr.punctuate("voir https://x.org/a:b et 10:30"),
+            "voir https://x.org/a:b et 10:30"
+        );
+        assert_eq!(fr.punctuate("«Oui»"), "«\u{202F}Oui\u{202F}»");
+        let en = Locale::for_language("en");
+        assert_eq!(en.punctuate("In short: yes!"), "In short: yes!");
     }
 }

@@ -72,11 +72,18 @@ pub struct Rating {
 struct Resolver<'a> {
     lang: &'a str,
     main: &'a str,
+    locale: &'a Locale,
     warnings: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
+    /// The text in the language rendered, with that language's punctuation spacing.
     fn text(&mut self, t: &Text) -> String {
+        let raw = self.raw(t);
+        self.locale.punctuate(&raw)
+    }
+
+    fn raw(&mut self, t: &Text) -> String {
         if let Some(s) = t.get(self.lang) {
             return s.to_string();
         }
@@ -106,6 +113,7 @@ pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
     let mut r = Resolver {
         lang,
         main: &profile.lang,
+        locale: &locale,
         warnings: Vec::new(),
     };
     let sections = profile
@@ -167,7 +175,7 @@ pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
         summary: r.opt(&profile.summary),
         keywords: profile.keywords.clone(),
         sections,
-        locale,
+        locale: locale.clone(),
     };
     (resume, r.warnings)
 }

@@ -127,7 +127,7 @@ fn paragraph_rows(setter: &mut Setter, para: &Paragraph, width: f32) -> Vec<Row>
             space_before: if i == 0 { para.space_before } else { 0.0 },
             items: line.items,
             // At least two lines at the foot of a page and two at the head of the next.
-            keep_with_next: n > 1 && (i == 0 || i + 2 == n),
+            keep_with_next: n > 1 && (i == 0 || i + 2 == n) || line.hyphenated,
             bookmark: None,
         })
         .collect()

@@ -16,6 +16,8 @@ use crate::frame::{self, FaceId, Glyph};
 pub struct Line {
     pub height: f32,
     pub items: Vec<frame::Item>,
+    /// The line ends with a hyphen: the page must not break after it.
+    pub hyphenated: bool,
 }
 
 /// What setting needs besides the paragraph.
@@ -194,6 +196,19 @@ impl Setter<'_> {
         }
         if items.is_empty() {
             return Vec::new();
+        }
+        // The last word of a paragraph is never hyphenated.
+        let last_space = items
+            .iter()
+            .rposition(|i| matches!(i, Item::Glue { .. }))
+            .unwrap_or(0);
+        for item in &mut items[last_space..] {
+            if let Item::Penalty {
+                cost, hyphen: true, ..
+            } = item
+            {
+                *cost = INFINITY;
+            }
         }
         push(
             &mut items,
@@ -386,6 +401,7 @@ impl Setter<'_> {
             lines.push(Line {
                 height: para.leading,
                 items: out,
+                hyphenated: hyphen.is_some(),
             });
             start = b.position + 1;
         }
