@@ -6,12 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "cvpdf",
-    version,
-    about = "Typesets a résumé profile (YAML) into a PDF",
-    max_term_width = 100
-)]
+#[command(name = "cvpdf", version, about = "Typesets a résumé profile (YAML) into a PDF", max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -33,6 +28,9 @@ pub enum Command {
         /// Language to render (default: the profile's `lang`).
         #[arg(short, long)]
         lang: Option<String>,
+        /// Draw row tops and baselines over the page, for theme authors.
+        #[arg(long)]
+        debug: bool,
     },
     /// List the built-in themes.
     Themes,
@@ -45,9 +43,7 @@ pub fn output_path(profile: &Path, output: Option<&Path>, several: bool) -> Path
     let file_name = PathBuf::from(profile.file_stem().unwrap_or_default()).with_extension("pdf");
     match output {
         None => profile.with_file_name(file_name),
-        Some(o) if several || o.is_dir() || o.as_os_str().to_string_lossy().ends_with('/') => {
-            o.join(file_name)
-        }
+        Some(o) if several || o.is_dir() || o.as_os_str().to_string_lossy().ends_with('/') => o.join(file_name),
         Some(o) => o.to_path_buf(),
     }
 }
@@ -58,25 +54,10 @@ mod tests {
 
     #[test]
     fn output_names() {
-        assert_eq!(
-            output_path(Path::new("p/ada.yaml"), None, false),
-            PathBuf::from("p/ada.pdf")
-        );
-        assert_eq!(
-            output_path(Path::new("p/ada.yaml"), Some(Path::new("out.pdf")), false),
-            PathBuf::from("out.pdf")
-        );
-        assert_eq!(
-            output_path(Path::new("p/ada.yaml"), Some(Path::new("out/")), false),
-            PathBuf::from("out/ada.pdf")
-        );
-        assert_eq!(
-            output_path(Path::new("p/ada.yaml"), Some(Path::new("cv")), false),
-            PathBuf::from("cv")
-        );
-        assert_eq!(
-            output_path(Path::new("ada.yml"), Some(Path::new("x.pdf")), true),
-            PathBuf::from("x.pdf/ada.pdf")
-        );
+        assert_eq!(output_path(Path::new("p/ada.yaml"), None, false), PathBuf::from("p/ada.pdf"));
+        assert_eq!(output_path(Path::new("p/ada.yaml"), Some(Path::new("out.pdf")), false), PathBuf::from("out.pdf"));
+        assert_eq!(output_path(Path::new("p/ada.yaml"), Some(Path::new("out/")), false), PathBuf::from("out/ada.pdf"));
+        assert_eq!(output_path(Path::new("p/ada.yaml"), Some(Path::new("cv")), false), PathBuf::from("cv"));
+        assert_eq!(output_path(Path::new("ada.yml"), Some(Path::new("x.pdf")), true), PathBuf::from("x.pdf/ada.pdf"));
     }
 }

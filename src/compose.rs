@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::localize::{Entry, Resume, Section};
 use crate::markup::{self, Inline};
-use crate::theme::{Color, Family, Theme};
+use crate::theme::{Color, Family, Side, Theme};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TextStyle {
@@ -89,33 +89,45 @@ struct Composer<'a> {
 }
 
 /// Composes the résumé into blocks for a single column.
-pub fn compose(resume: &Resume, theme: &Theme) -> Vec<Block> {
+/// What goes on the pages: a header across the top of the first page, then a main
+/// column and, when the theme has one, a sidebar.
+pub struct Composed {
+    pub header: Block,
+    pub main: Vec<Block>,
+    pub sidebar: Vec<Block>,
+}
+
+/// Composes the résumé: sections the theme places in its sidebar go there, in the
+/// theme's order; everything else stays in the main column, in the profile's order.
+pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
     let c = Composer { theme, resume };
-    let mut blocks = vec![c.header()];
+    let mut blocks = Vec::new();
     if let Some(note) = &resume.note {
-        let mut p = c.para(
-            markup::inlines(note),
-            c.small().italic().muted(c.theme),
-            Align::Left,
-        );
+        let mut p = c.para(markup::inlines(note), c.small().italic().muted(c.theme), Align::Left);
         p.space_before = 6.0;
         blocks.push(Block::Paragraph(p));
     }
     if let Some(summary) = &resume.summary {
         for (i, runs) in markup::paragraphs(summary).into_iter().enumerate() {
             let mut p = c.body_para(runs);
-            p.space_before = if i == 0 {
-                10.0
-            } else {
-                theme.spacing.paragraph
-            };
+            p.space_before = if i == 0 { 10.0 } else { theme.spacing.paragraph };
             blocks.push(Block::Paragraph(p));
         }
     }
-    for s in &resume.sections {
-        c.section(s, &mut blocks);
+    let in_sidebar = |s: &&Section| theme.columns.sidebar != Side::None && theme.columns.sections.contains(&s.id);
+    for s in resume.sections.iter().filter(|s| !in_sidebar(s)) {
+        c.section(s, &mut blocks, theme.ratings.columns);
     }
-    blocks
+    let mut sidebar = Vec::new();
+    for id in &theme.columns.sections {
+        for s in resume.sections.iter().filter(in_sidebar).filter(|s| &s.id == id) {
+            c.section(s, &mut sidebar, 1);
+        }
+    }
+    if let Some(Block::Heading { para, .. }) = sidebar.first_mut() {
+        para.space_before = 0.0;
+    }
+    Composed { header: c.header(), main: blocks, sidebar }
 }
 
 impl TextStyle {
@@ -140,13 +152,7 @@ impl TextStyle {
 impl Composer<'_> {
     fn body(&self) -> TextStyle {
         let t = self.theme;
-        TextStyle {
-            family: t.fonts.body,
-            size: t.sizes.body,
-            color: t.colors.text,
-            bold: false,
-            italic: false,
-        }
+        TextStyle { family: t.fonts.body, size: t.sizes.body, color: t.colors.text, bold: false, italic: false }
     }
 
     /// "Label: " with the language's punctuation spacing ("En bref : " in French).
@@ -155,10 +161,7 @@ impl Composer<'_> {
     }
 
     fn small(&self) -> TextStyle {
-        TextStyle {
-            size: self.theme.sizes.small,
-            ..self.body()
-        }
+        TextStyle { size: self.theme.sizes.small, ..self.body() }
     }
 
     fn para(&self, runs: Vec<Inline>, style: TextStyle, align: Align) -> Paragraph {
@@ -175,11 +178,7 @@ impl Composer<'_> {
     }
 
     fn body_para(&self, runs: Vec<Inline>) -> Paragraph {
-        let align = if self.theme.justify {
-            Align::Justify
-        } else {
-            Align::Left
-        };
+        let align = if self.theme.justify { Align::Justify } else { Align::Left };
         let mut p = self.para(runs, self.body(), align);
         p.space_before = self.theme.spacing.paragraph;
         p
@@ -188,21 +187,11 @@ impl Composer<'_> {
     fn header(&self) -> Block {
         let t = self.theme;
         let r = self.resume;
-        let name_style = TextStyle {
-            family: t.fonts.name,
-            size: t.sizes.name,
-            color: t.colors.accent,
-            bold: true,
-            italic: false,
-        };
+        let name_style =
+            TextStyle { family: t.fonts.name, size: t.sizes.name, color: t.colors.accent, bold: true, italic: false };
         let mut lines = vec![self.para(markup::plain(&r.name), name_style, Align::Left)];
         if let Some(h) = &r.headline {
-            let style = TextStyle {
-                family: t.fonts.heading,
-                size: t.sizes.headline,
-                ..self.body()
-            }
-            .muted(t);
+            let style = TextStyle { family: t.fonts.heading, size: t.sizes.headline, ..self.body() }.muted(t);
             let mut p = self.para(markup::inlines(h), style, Align::Left);
             p.space_before = 4.0;
             p.hyphenate = false;
@@ -211,10 +200,7 @@ impl Composer<'_> {
         let mut contact: Vec<Inline> = Vec::new();
         let mut add = |runs: Vec<Inline>| {
             if !contact.is_empty() {
-                contact.push(Inline {
-                    text: "  ·  ".into(),
-                    ..Inline::default()
-                });
+                contact.push(Inline { text: "  ·  ".into(), ..Inline::default() });
             }
             contact.extend(runs);
         };
@@ -222,47 +208,21 @@ impl Composer<'_> {
             add(markup::plain(l));
         }
         if let Some(e) = &r.email {
-            add(vec![Inline {
-                text: e.clone(),
-                link: Some(format!("mailto:{e}")),
-                ..Inline::default()
-            }]);
+            add(vec![Inline { text: e.clone(), link: Some(format!("mailto:{e}")), ..Inline::default() }]);
         }
         if let Some(p) = &r.phone {
-            let digits: String = p
-                .chars()
-                .filter(|c| c.is_ascii_digit() || *c == '+')
-                .collect();
-            add(vec![Inline {
-                text: p.clone(),
-                link: Some(format!("tel:{digits}")),
-                ..Inline::default()
-            }]);
+            let digits: String = p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            add(vec![Inline { text: p.clone(), link: Some(format!("tel:{digits}")), ..Inline::default() }]);
         }
         if let Some(w) = &r.website {
-            let shown = w
-                .trim_start_matches("https://")
-                .trim_start_matches("http://")
-                .trim_end_matches('/');
-            add(vec![Inline {
-                text: shown.to_string(),
-                link: Some(w.clone()),
-                ..Inline::default()
-            }]);
+            let shown = w.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
+            add(vec![Inline { text: shown.to_string(), link: Some(w.clone()), ..Inline::default() }]);
         }
         for (label, url) in &r.links {
-            add(vec![Inline {
-                text: label.clone(),
-                link: Some(url.clone()),
-                ..Inline::default()
-            }]);
+            add(vec![Inline { text: label.clone(), link: Some(url.clone()), ..Inline::default() }]);
         }
         if !contact.is_empty() {
-            let style = TextStyle {
-                family: t.fonts.heading,
-                size: t.sizes.small + 0.5,
-                ..self.body()
-            };
+            let style = TextStyle { family: t.fonts.heading, size: t.sizes.small + 0.5, ..self.body() };
             let mut p = self.para(contact, style, Align::Left);
             p.space_before = 8.0;
             p.hyphenate = false;
@@ -278,11 +238,7 @@ impl Composer<'_> {
 
     fn heading(&self, title: &str) -> Block {
         let t = self.theme;
-        let text = if t.heading.uppercase {
-            title.to_uppercase()
-        } else {
-            title.to_string()
-        };
+        let text = if t.heading.uppercase { title.to_uppercase() } else { title.to_string() };
         let style = TextStyle {
             family: t.fonts.heading,
             size: t.sizes.heading,
@@ -293,25 +249,17 @@ impl Composer<'_> {
         let mut para = self.para(markup::plain(&text), style, Align::Left);
         para.hyphenate = false;
         para.space_before = t.spacing.before_heading;
-        Block::Heading {
-            para,
-            rule: t.heading.rule.then_some(t.colors.rule),
-            outline: title.to_string(),
-        }
+        Block::Heading { para, rule: t.heading.rule.then_some(t.colors.rule), outline: title.to_string() }
     }
 
-    fn section(&self, s: &Section, out: &mut Vec<Block>) {
+    fn section(&self, s: &Section, out: &mut Vec<Block>, rating_columns: usize) {
         let t = self.theme;
         if let Some(title) = &s.title {
             out.push(self.heading(title));
         }
         let mut first = true;
         let mut gap = |normal: f32| -> f32 {
-            let g = if first {
-                t.spacing.after_heading
-            } else {
-                normal
-            };
+            let g = if first { t.spacing.after_heading } else { normal };
             first = false;
             g
         };
@@ -340,16 +288,11 @@ impl Composer<'_> {
                 cells: g
                     .items
                     .iter()
-                    .map(|i| RatingCell {
-                        name: i.name.clone(),
-                        value: i.value,
-                        scale: i.scale,
-                        text: i.text.clone(),
-                    })
+                    .map(|i| RatingCell { name: i.name.clone(), value: i.value, scale: i.scale, text: i.text.clone() })
                     .collect(),
                 style: self.body(),
                 leading: t.sizes.body * t.leading * 1.35,
-                columns: t.ratings.columns.max(1),
+                columns: rating_columns.max(1),
                 star: t.ratings.size,
                 full: t.colors.accent,
                 empty: t.colors.rating_empty,
@@ -360,11 +303,7 @@ impl Composer<'_> {
         // Facts and list items are short lines: a list of six or fewer stays on one page.
         let mut facts = Vec::new();
         for (label, value) in &s.facts {
-            let mut runs = vec![Inline {
-                text: self.label(label),
-                bold: true,
-                ..Inline::default()
-            }];
+            let mut runs = vec![Inline { text: self.label(label), bold: true, ..Inline::default() }];
             runs.extend(markup::inlines(value));
             let mut p = self.para(runs, self.body(), Align::Left);
             p.space_before = gap(4.0);
@@ -387,11 +326,7 @@ impl Composer<'_> {
                 let mut p = self.para(
                     runs,
                     self.small().italic().muted(t),
-                    if t.justify {
-                        Align::Justify
-                    } else {
-                        Align::Left
-                    },
+                    if t.justify { Align::Justify } else { Align::Left },
                 );
                 p.space_before = gap(4.0);
                 out.push(Block::Paragraph(p));
@@ -410,12 +345,7 @@ impl Composer<'_> {
     /// An entry; its roles are set under it, indented.
     fn entry(&self, e: &Entry, space_before: f32, out: &mut Vec<Block>) {
         let t = self.theme;
-        let title_style = TextStyle {
-            family: t.fonts.heading,
-            size: t.sizes.entry_title,
-            ..self.body()
-        }
-        .bold();
+        let title_style = TextStyle { family: t.fonts.heading, size: t.sizes.entry_title, ..self.body() }.bold();
         let (main, sub) = match (&e.title, &e.organization) {
             (Some(title), org) => (title.clone(), org.clone()),
             (None, Some(org)) => (org.clone(), None),
@@ -427,23 +357,14 @@ impl Composer<'_> {
             (None, Some(l)) if e.title.is_none() => Some(l.clone()),
             _ => None,
         };
-        let title_runs = vec![Inline {
-            text: main,
-            link: e.url.clone(),
-            ..Inline::default()
-        }];
+        let title_runs = vec![Inline { text: main, link: e.url.clone(), ..Inline::default() }];
         let mut left = self.para(title_runs, title_style, Align::Left);
         left.space_before = space_before;
         left.hyphenate = false;
         let right = e.dates.as_ref().map(|d| {
             let mut p = self.para(
                 markup::plain(d),
-                TextStyle {
-                    family: t.fonts.heading,
-                    size: t.sizes.small + 0.5,
-                    ..self.body()
-                }
-                .muted(t),
+                TextStyle { family: t.fonts.heading, size: t.sizes.small + 0.5, ..self.body() }.muted(t),
                 Align::Right,
             );
             p.hyphenate = false;
@@ -451,11 +372,7 @@ impl Composer<'_> {
         });
         out.push(Block::Row { left, right });
         if let Some(sub) = sub {
-            let mut p = self.para(
-                markup::plain(&sub),
-                self.body().italic().colored(t.colors.accent),
-                Align::Left,
-            );
+            let mut p = self.para(markup::plain(&sub), self.body().italic().colored(t.colors.accent), Align::Left);
             p.hyphenate = false;
             out.push(Block::Paragraph(p));
         }
@@ -467,14 +384,7 @@ impl Composer<'_> {
         for (label, text) in &e.details {
             for (i, mut runs) in markup::paragraphs(text).into_iter().enumerate() {
                 if let (0, Some(label)) = (i, label) {
-                    runs.insert(
-                        0,
-                        Inline {
-                            text: self.label(label),
-                            bold: true,
-                            ..Inline::default()
-                        },
-                    );
+                    runs.insert(0, Inline { text: self.label(label), bold: true, ..Inline::default() });
                 }
                 out.push(Block::Paragraph(self.body_para(runs)));
             }
@@ -484,15 +394,8 @@ impl Composer<'_> {
         }
         if !e.keywords.is_empty() {
             let label = self.resume.locale.label("keywords");
-            let mut runs = vec![Inline {
-                text: self.label(label),
-                italic: true,
-                ..Inline::default()
-            }];
-            runs.push(Inline {
-                text: e.keywords.join(", "),
-                ..Inline::default()
-            });
+            let mut runs = vec![Inline { text: self.label(label), italic: true, ..Inline::default() }];
+            runs.push(Inline { text: e.keywords.join(", "), ..Inline::default() });
             let mut p = self.para(runs, self.small().muted(t), Align::Left);
             p.space_before = 2.0;
             out.push(Block::Paragraph(p));

@@ -41,10 +41,7 @@ impl Diagnostic {
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
     }
 
     pub fn in_file(mut self, file: &Path) -> Self {
@@ -56,9 +53,8 @@ impl Diagnostic {
     pub fn at(mut self, pos: Pos, source: Option<&str>) -> Self {
         if pos.line > 0 {
             self.pos = Some(pos);
-            self.source_line = source
-                .and_then(|s| s.lines().nth(pos.line as usize - 1))
-                .map(|l| l.chars().take(200).collect());
+            self.source_line =
+                source.and_then(|s| s.lines().nth(pos.line as usize - 1)).map(|l| l.chars().take(200).collect());
         }
         self
     }
@@ -91,11 +87,7 @@ impl fmt::Display for Diagnostic {
             let number = p.line.to_string();
             let pad = " ".repeat(number.len());
             let caret_col = line.chars().take(p.col.saturating_sub(1) as usize).count();
-            write!(
-                f,
-                "\n {pad} |\n {number} | {line}\n {pad} | {}^",
-                " ".repeat(caret_col)
-            )?;
+            write!(f, "\n {pad} |\n {number} | {line}\n {pad} | {}^", " ".repeat(caret_col))?;
         }
         if let Some(help) = &self.help {
             write!(f, "\n  = help: {help}")?;
@@ -141,9 +133,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut diag = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1)
-                .min(row[j] + 1)
-                .min(diag + usize::from(ca != *cb));
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
             diag = row[j + 1];
             row[j + 1] = next;
         }

@@ -56,10 +56,7 @@ pub enum Item {
 impl Item {
     pub fn shift(&mut self, dx: f32, dy: f32) {
         match self {
-            Item::Text { x, y, .. }
-            | Item::Rect { x, y, .. }
-            | Item::Image { x, y, .. }
-            | Item::Link { x, y, .. } => {
+            Item::Text { x, y, .. } | Item::Rect { x, y, .. } | Item::Image { x, y, .. } | Item::Link { x, y, .. } => {
                 *x += dx;
                 *y += dy;
             }

@@ -7,7 +7,7 @@
 //! ```no_run
 //! let (profile, _warnings) = cvpdf::model::load("profiles/camille-durand.yaml".as_ref()).unwrap();
 //! let theme = cvpdf::theme::Theme::load("classic").unwrap();
-//! let out = cvpdf::render(&profile, &profile.lang, &theme, None).unwrap();
+//! let out = cvpdf::render(&profile, &profile.lang, &theme, &cvpdf::Settings::default()).unwrap();
 //! std::fs::write("cv.pdf", out.pdf).unwrap();
 //! ```
 
@@ -27,6 +27,16 @@ use diag::Diagnostic;
 use model::Profile;
 use theme::Theme;
 
+/// How to render, beyond the profile, the language and the theme.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Settings {
+    /// Seconds since 1970 (`SOURCE_DATE_EPOCH`) that date the PDF; without it no
+    /// clock is read and the output depends on the inputs alone.
+    pub epoch: Option<i64>,
+    /// Draws row tops and baselines, for theme authors.
+    pub debug: bool,
+}
+
 /// A rendered PDF and what the user should know about it.
 pub struct Rendered {
     pub pdf: Vec<u8>,
@@ -34,53 +44,38 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Renders `profile` in `lang` with `theme`. `epoch` (SOURCE_DATE_EPOCH) dates the
-/// PDF; without it no clock is read and the output depends on the inputs alone.
-pub fn render(
-    profile: &Profile,
-    lang: &str,
-    theme: &Theme,
-    epoch: Option<i64>,
-) -> Result<Rendered, Vec<Diagnostic>> {
+/// Renders `profile` in `lang` with `theme`.
+pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings) -> Result<Rendered, Vec<Diagnostic>> {
     let (resume, mut warnings) = localize::localize(profile, lang);
-    let blocks = compose::compose(&resume, theme);
-    let photo = match (&resume.photo, blocks.first()) {
-        (
-            Some(path),
-            Some(compose::Block::Header {
-                photo: Some(_),
-                photo_width,
-                photo_height,
-                ..
-            }),
-        ) => {
+    let composed = compose::compose(&resume, theme);
+    let photo = match (&resume.photo, &composed.header) {
+        (Some(path), compose::Block::Header { photo: Some(_), photo_width, photo_height, .. }) => {
             let image = photo::load(path, *photo_width, *photo_height).map_err(|message| {
                 let pos = profile.photo.as_ref().map(|(_, p)| *p).unwrap_or_default();
                 let source = std::fs::read_to_string(&profile.source).ok();
-                vec![Diagnostic::error(message)
-                    .in_file(&profile.source)
-                    .at(pos, source.as_deref())
-                    .help("`photo:` is a path relative to the profile, to a JPEG, PNG or WebP file")]
+                vec![
+                    Diagnostic::error(message)
+                        .in_file(&profile.source)
+                        .at(pos, source.as_deref())
+                        .help("`photo:` is a path relative to the profile, to a JPEG, PNG or WebP file"),
+                ]
             })?;
             Some(image)
         }
         _ => None,
     };
-    let laid = layout::layout(&blocks, theme, lang, photo.as_ref(), &|page, pages| {
-        resume.locale.page(page, pages)
-    });
+    let options = layout::Options {
+        lang,
+        photo: photo.as_ref(),
+        footer: &|page, pages| resume.locale.page(page, pages),
+        debug: settings.debug,
+    };
+    let laid = layout::layout(&composed, theme, &options);
     if !laid.missing.is_empty() {
-        let shown: Vec<String> = laid
-            .missing
-            .iter()
-            .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
-            .collect();
+        let shown: Vec<String> = laid.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
         warnings.push(
-            Diagnostic::warning(format!(
-                "the fonts have no glyph for {}; they print as empty boxes",
-                shown.join(", ")
-            ))
-            .help("replace these characters, or use a theme whose fonts cover them"),
+            Diagnostic::warning(format!("the fonts have no glyph for {}; they print as empty boxes", shown.join(", ")))
+                .help("replace these characters, or use a theme whose fonts cover them"),
         );
     }
     let document = frame::Document {
@@ -97,16 +92,9 @@ pub fn render(
         },
     };
     let pages = document.pages.len();
-    let pdf = pdf::write(&document, epoch).map_err(|e| vec![Diagnostic::error(e)])?;
-    let warnings = warnings
-        .into_iter()
-        .map(|w| w.in_file(&profile.source))
-        .collect();
-    Ok(Rendered {
-        pdf,
-        pages,
-        warnings,
-    })
+    let pdf = pdf::write(&document, settings.epoch).map_err(|e| vec![Diagnostic::error(e)])?;
+    let warnings = warnings.into_iter().map(|w| w.in_file(&profile.source)).collect();
+    Ok(Rendered { pdf, pages, warnings })
 }
 
 /// An I/O error in the words a user needs, without Rust's error codes.

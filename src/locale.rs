@@ -37,12 +37,9 @@ impl Locale {
     /// The table for `lang` (`fr-CA` uses `fr`); English where there is none.
     pub fn for_language(lang: &str) -> Locale {
         let base = lang.split('-').next().unwrap_or(lang);
-        let (code, text) = TABLES
-            .iter()
-            .find(|(c, _)| *c == base)
-            .unwrap_or(&TABLES[0]);
-        let mut locale: Locale = serde_saphyr::from_str(text)
-            .unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
+        let (code, text) = TABLES.iter().find(|(c, _)| *c == base).unwrap_or(&TABLES[0]);
+        let mut locale: Locale =
+            serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
         locale.code = (*code).to_string();
         locale
     }
@@ -56,11 +53,7 @@ impl Locale {
             return d.year.to_string();
         };
         let month = &self.months_short[usize::from(m - 1)];
-        let pattern = if d.day.is_some() {
-            &self.day_month_year
-        } else {
-            &self.month_year
-        };
+        let pattern = if d.day.is_some() { &self.day_month_year } else { &self.month_year };
         pattern
             .replace("{month}", month)
             .replace("{year}", &d.year.to_string())
@@ -83,11 +76,7 @@ impl Locale {
 
     /// A number as this language writes it: `4.5` or `4,5`.
     pub fn number(&self, x: f64) -> String {
-        let text = if x.fract() == 0.0 {
-            format!("{x:.0}")
-        } else {
-            format!("{x}")
-        };
+        let text = if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x}") };
         text.replace('.', &self.decimal)
     }
 
@@ -105,14 +94,11 @@ impl Locale {
         for (i, &c) in chars.iter().enumerate() {
             let next = chars.get(i + 1).copied();
             let ends_clause = next.is_none_or(|n| n.is_whitespace() || ")]»\"'”*".contains(n));
-            let spaced = (self.spaced_punctuation.contains(c) && ends_clause)
-                || (self.spaced_guillemets && c == '»');
+            let spaced = (self.spaced_punctuation.contains(c) && ends_clause) || (self.spaced_guillemets && c == '»');
             if spaced && i > 0 {
                 let prev_len = out.trim_end_matches([' ', '\u{00A0}', NNBSP]).len();
-                let had_word = out[..prev_len]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|p| !p.is_whitespace() && !"(«".contains(p));
+                let had_word =
+                    out[..prev_len].chars().next_back().is_some_and(|p| !p.is_whitespace() && !"(«".contains(p));
                 if had_word {
                     out.truncate(prev_len);
                     out.push(NNBSP);
@@ -130,9 +116,7 @@ impl Locale {
     }
 
     pub fn page(&self, page: usize, pages: usize) -> String {
-        self.page
-            .replace("{pages}", &pages.to_string())
-            .replace("{page}", &page.to_string())
+        self.page.replace("{pages}", &pages.to_string()).replace("{page}", &page.to_string())
     }
 }
 
@@ -153,15 +137,9 @@ mod tests {
     fn dates_per_language() {
         let start = Date::parse("2017-12").unwrap();
         let en = Locale::for_language("en-GB");
-        assert_eq!(
-            en.range(Some(&start), Some(&DateEnd::Present)),
-            "Dec. 2017 – present"
-        );
+        assert_eq!(en.range(Some(&start), Some(&DateEnd::Present)), "Dec. 2017 – present");
         let fr = Locale::for_language("fr");
-        assert_eq!(
-            fr.range(Some(&start), Some(&DateEnd::Present)),
-            "déc. 2017 – aujourd’hui"
-        );
+        assert_eq!(fr.range(Some(&start), Some(&DateEnd::Present)), "déc. 2017 – aujourd’hui");
         assert_eq!(fr.date(&Date::parse("2019-03-04").unwrap()), "4 mars 2019");
         assert_eq!(fr.number(4.5), "4,5");
         assert_eq!(Locale::for_language("xx").code, "en");
@@ -174,10 +152,7 @@ mod tests {
             fr.punctuate("En bref : oui; non ! « Bonjour »"),
             "En bref\u{202F}: oui\u{202F}; non\u{202F}! «\u{202F}Bonjour\u{202F}»"
         );
-        assert_eq!(
-            fr.punctuate("voir https://x.org/a:b et 10:30"),
-            "voir https://x.org/a:b et 10:30"
-        );
+        assert_eq!(fr.punctuate("voir https://x.org/a:b et 10:30"), "voir https://x.org/a:b et 10:30");
         assert_eq!(fr.punctuate("«Oui»"), "«\u{202F}Oui\u{202F}»");
         let en = Locale::for_language("en");
         assert_eq!(en.punctuate("In short: yes!"), "In short: yes!");

@@ -93,43 +93,29 @@ impl Resolver<'_> {
             .or_else(|| t.variants.first().map(|(l, s)| (l.as_str(), s.as_str())))
             .unwrap_or(("", ""));
         self.warnings.push(
-            Diagnostic::warning(format!("{}: no {} text, using {from}", t.path, self.lang)).help(
-                format!("add `{}: ...` to this field to translate it", self.lang),
-            ),
+            Diagnostic::warning(format!("{}: no {} text, using {from}", t.path, self.lang))
+                .help(format!("add `{}: ...` to this field to translate it", self.lang)),
         );
         s.to_string()
     }
 
     fn opt(&mut self, t: &Option<Text>) -> Option<String> {
-        t.as_ref()
-            .map(|t| self.text(t))
-            .filter(|s| !s.trim().is_empty())
+        t.as_ref().map(|t| self.text(t)).filter(|s| !s.trim().is_empty())
     }
 }
 
 /// The profile in `lang`, with the warnings for every text that had to fall back.
 pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
     let locale = Locale::for_language(lang);
-    let mut r = Resolver {
-        lang,
-        main: &profile.lang,
-        locale: &locale,
-        warnings: Vec::new(),
-    };
+    let mut r = Resolver { lang, main: &profile.lang, locale: &locale, warnings: Vec::new() };
     let sections = profile
         .sections
         .iter()
         .map(|s| Section {
-            title: r
-                .opt(&s.title)
-                .or_else(|| locale.titles.get(&s.id).cloned()),
+            title: r.opt(&s.title).or_else(|| locale.titles.get(&s.id).cloned()),
             id: s.id.clone(),
             text: r.opt(&s.text),
-            entries: s
-                .entries
-                .iter()
-                .map(|e| entry(&mut r, &locale, e))
-                .collect(),
+            entries: s.entries.iter().map(|e| entry(&mut r, &locale, e)).collect(),
             ratings: s
                 .ratings
                 .iter()
@@ -147,11 +133,7 @@ pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
                         .collect(),
                 })
                 .collect(),
-            facts: s
-                .facts
-                .iter()
-                .map(|f| (r.text(&f.label), r.text(&f.value)))
-                .collect(),
+            facts: s.facts.iter().map(|f| (r.text(&f.label), r.text(&f.value))).collect(),
             items: s.items.iter().map(|i| r.text(&i.text)).collect(),
             note: r.opt(&s.note),
         })
@@ -165,12 +147,7 @@ pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
         phone: profile.contact.phone.clone(),
         website: profile.contact.website.clone(),
         location: r.opt(&profile.contact.location),
-        links: profile
-            .contact
-            .links
-            .iter()
-            .map(|l| (r.text(&l.label), l.url.clone()))
-            .collect(),
+        links: profile.contact.links.iter().map(|l| (r.text(&l.label), l.url.clone())).collect(),
         note: r.opt(&profile.note),
         summary: r.opt(&profile.summary),
         keywords: profile.keywords.clone(),
@@ -194,11 +171,7 @@ fn entry(r: &mut Resolver, locale: &Locale, e: &model::Entry) -> Entry {
         url: e.url.clone(),
         dates,
         summary: r.opt(&e.summary),
-        details: e
-            .details
-            .iter()
-            .map(|d| (r.opt(&d.label), r.text(&d.text)))
-            .collect(),
+        details: e.details.iter().map(|d| (r.opt(&d.label), r.text(&d.text))).collect(),
         highlights: e.highlights.iter().map(|h| r.text(&h.text)).collect(),
         keywords: e.keywords.iter().map(|k| r.text(k)).collect(),
         roles: e.roles.iter().map(|x| entry(r, locale, x)).collect(),
@@ -216,25 +189,13 @@ mod tests {
         let (p, _) = model::load_str(yaml, Path::new("p.yaml")).unwrap();
         let (fr, warnings) = localize(&p, "fr");
         assert_eq!(fr.sections[0].title.as_deref(), Some("Travail"));
-        assert_eq!(
-            fr.sections[0].entries[0].dates.as_deref(),
-            Some("mars 2019 – aujourd’hui")
-        );
+        assert_eq!(fr.sections[0].entries[0].dates.as_deref(), Some("mars 2019 – aujourd’hui"));
         let w: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
-        assert!(
-            w.contains(&"sections[0].entries[0].title: no fr text, using en".to_string()),
-            "{w:?}"
-        );
-        assert!(
-            w.contains(&"sections[0].entries[0].details[0].text: no fr text, using en".to_string()),
-            "{w:?}"
-        );
+        assert!(w.contains(&"sections[0].entries[0].title: no fr text, using en".to_string()), "{w:?}");
+        assert!(w.contains(&"sections[0].entries[0].details[0].text: no fr text, using en".to_string()), "{w:?}");
         let (en, warnings) = localize(&p, "en");
         assert!(warnings.is_empty());
-        assert_eq!(
-            en.sections[0].entries[0].dates.as_deref(),
-            Some("Mar. 2019 – present")
-        );
+        assert_eq!(en.sections[0].entries[0].dates.as_deref(), Some("Mar. 2019 – present"));
     }
 
     #[test]

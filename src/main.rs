@@ -16,24 +16,18 @@ fn main() -> ExitCode {
     match args.command {
         cli::Command::Themes => {
             for (name, source) in BUILT_IN {
-                let description = Theme::parse(source, Path::new(name))
-                    .map(|t| t.description)
-                    .unwrap_or_default();
+                let description = Theme::parse(source, Path::new(name)).map(|t| t.description).unwrap_or_default();
                 let text = format!("{name:<10} {description}");
                 let options = textwrap::Options::new(100).subsequent_indent("           ");
                 println!("{}", textwrap::fill(&text, options));
             }
             ExitCode::SUCCESS
         }
-        cli::Command::Render {
-            profiles,
-            output,
-            theme,
-            lang,
-        } => {
-            let epoch = std::env::var("SOURCE_DATE_EPOCH")
-                .ok()
-                .and_then(|s| s.trim().parse::<i64>().ok());
+        cli::Command::Render { profiles, output, theme, lang, debug } => {
+            let settings = cvpdf::Settings {
+                epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()),
+                debug,
+            };
             let theme = match Theme::load(&theme) {
                 Ok(t) => t,
                 Err(d) => {
@@ -43,32 +37,23 @@ fn main() -> ExitCode {
             };
             let several = profiles.len() > 1;
             if let Some(dir) = output.as_deref().filter(|o| several && !o.is_dir()) {
-                eprintln!(
-                    "error: -o {} must be an existing directory when rendering several profiles",
-                    dir.display()
-                );
+                eprintln!("error: -o {} must be an existing directory when rendering several profiles", dir.display());
                 return ExitCode::from(2);
             }
             let mut failed = false;
             for profile in &profiles {
                 let out = cli::output_path(profile, output.as_deref(), several);
-                match render_one(profile, &out, &theme, lang.as_deref(), epoch) {
-                    Ok(pages) => eprintln!(
-                        "wrote {} ({pages} page{})",
-                        out.display(),
-                        if pages == 1 { "" } else { "s" }
-                    ),
+                match render_one(profile, &out, &theme, lang.as_deref(), &settings) {
+                    Ok(pages) => {
+                        eprintln!("wrote {} ({pages} page{})", out.display(), if pages == 1 { "" } else { "s" })
+                    }
                     Err(ds) => {
                         report(&ds);
                         failed = true;
                     }
                 }
             }
-            if failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            }
+            if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
     }
 }
@@ -78,12 +63,12 @@ fn render_one(
     out: &Path,
     theme: &Theme,
     lang: Option<&str>,
-    epoch: Option<i64>,
+    settings: &cvpdf::Settings,
 ) -> Result<usize, Vec<Diagnostic>> {
     let (p, warnings) = cvpdf::model::load(profile)?;
     report(&warnings);
     let lang = lang.map(str::to_string).unwrap_or_else(|| p.lang.clone());
-    let rendered = cvpdf::render(&p, &lang, theme, epoch)?;
+    let rendered = cvpdf::render(&p, &lang, theme, settings)?;
     report(&rendered.warnings);
     write_atomically(out, &rendered.pdf, profile).map_err(|d| vec![d])?;
     Ok(rendered.pages)
@@ -94,29 +79,16 @@ fn render_one(
 fn write_atomically(out: &Path, bytes: &[u8], input: &Path) -> Result<(), Diagnostic> {
     let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
     if same(out, input) {
-        return Err(Diagnostic::error(format!(
-            "the output {} is the profile itself",
-            out.display()
-        ))
-        .help("choose another output with -o"));
+        return Err(Diagnostic::error(format!("the output {} is the profile itself", out.display()))
+            .help("choose another output with -o"));
     }
-    let dir = out
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let fail = |what: &str, e: std::io::Error| {
-        Diagnostic::error(format!(
-            "cannot {what} {}: {}",
-            out.display(),
-            cvpdf::io_reason(&e)
-        ))
-        .help("check that the output directory exists and is writable")
+        Diagnostic::error(format!("cannot {what} {}: {}", out.display(), cvpdf::io_reason(&e)))
+            .help("check that the output directory exists and is writable")
     };
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        out.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
+    let tmp =
+        dir.join(format!(".{}.{}.tmp", out.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| {
             f.write_all(bytes)?;

@@ -36,10 +36,7 @@ pub fn inlines(text: &str) -> Vec<Inline> {
 
 /// Plain text as one unstyled run (for names, dates: text that is never markup).
 pub fn plain(text: &str) -> Vec<Inline> {
-    vec![Inline {
-        text: text.to_string(),
-        ..Inline::default()
-    }]
+    vec![Inline { text: text.to_string(), ..Inline::default() }]
 }
 
 #[derive(Clone, Copy, Default)]
@@ -50,12 +47,7 @@ struct Style {
 
 fn push(out: &mut Vec<Inline>, text: &str, style: Style, link: Option<String>) {
     if !text.is_empty() {
-        out.push(Inline {
-            text: text.to_string(),
-            bold: style.bold,
-            italic: style.italic,
-            link,
-        });
+        out.push(Inline { text: text.to_string(), bold: style.bold, italic: style.italic, link });
     }
 }
 
@@ -65,37 +57,19 @@ fn parse(text: &str, style: Style, out: &mut Vec<Inline>) {
     let bytes = text.as_bytes();
     while i < text.len() {
         let rest = &text[i..];
-        let at_word_start =
-            i == 0 || text[..i].ends_with(|c: char| c.is_whitespace() || "([\"'«“".contains(c));
+        let at_word_start = i == 0 || text[..i].ends_with(|c: char| c.is_whitespace() || "([\"'«“".contains(c));
         let mut consumed = None;
         if let Some(inner) = rest.strip_prefix("**") {
             if let Some(end) = inner.find("**").filter(|&e| e > 0) {
                 push(out, &text[plain_start..i], style, None);
-                parse(
-                    &inner[..end],
-                    Style {
-                        bold: true,
-                        ..style
-                    },
-                    out,
-                );
+                parse(&inner[..end], Style { bold: true, ..style }, out);
                 consumed = Some(2 + end + 2);
             }
         } else if bytes[i] == b'*' {
             let inner = &rest[1..];
-            if let Some(end) = inner
-                .find('*')
-                .filter(|&e| e > 0 && !inner.starts_with(' '))
-            {
+            if let Some(end) = inner.find('*').filter(|&e| e > 0 && !inner.starts_with(' ')) {
                 push(out, &text[plain_start..i], style, None);
-                parse(
-                    &inner[..end],
-                    Style {
-                        italic: true,
-                        ..style
-                    },
-                    out,
-                );
+                parse(&inner[..end], Style { italic: true, ..style }, out);
                 consumed = Some(1 + end + 1);
             }
         } else if bytes[i] == b'[' {
@@ -114,9 +88,7 @@ fn parse(text: &str, style: Style, out: &mut Vec<Inline>) {
                     consumed = Some(close + 2 + end + 1);
                 }
             }
-        } else if bytes[i] == b'<'
-            && (rest.starts_with("<http://") || rest.starts_with("<https://"))
-        {
+        } else if bytes[i] == b'<' && (rest.starts_with("<http://") || rest.starts_with("<https://")) {
             if let Some(end) = rest.find('>') {
                 let url = &rest[1..end];
                 push(out, &text[plain_start..i], style, None);
@@ -152,11 +124,7 @@ fn parse(text: &str, style: Style, out: &mut Vec<Inline>) {
 
 /// What a link points to: e-mail addresses become `mailto:` links.
 fn link_target(url: &str) -> String {
-    if is_email(url) {
-        format!("mailto:{url}")
-    } else {
-        url.to_string()
-    }
+    if is_email(url) { format!("mailto:{url}") } else { url.to_string() }
 }
 
 fn is_email(word: &str) -> bool {
@@ -167,9 +135,7 @@ fn is_email(word: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && word
-            .chars()
-            .all(|c| c.is_alphanumeric() || "@._+-".contains(c))
+        && word.chars().all(|c| c.is_alphanumeric() || "@._+-".contains(c))
 }
 
 fn merge(runs: Vec<Inline>) -> Vec<Inline> {
@@ -210,32 +176,17 @@ mod tests {
 
     #[test]
     fn bold_italic_and_nesting() {
-        assert_eq!(
-            show(&inlines("a **strong *and* bold** b")),
-            "a |B(strong )|I(B(and))|B( bold)| b"
-        );
+        assert_eq!(show(&inlines("a **strong *and* bold** b")), "a |B(strong )|I(B(and))|B( bold)| b");
         assert_eq!(show(&inlines("2 * 3 = 6 and a*b")), "2 * 3 = 6 and a*b");
         assert_eq!(show(&inlines("unclosed **bold")), "unclosed **bold");
     }
 
     #[test]
     fn links_of_every_kind() {
-        assert_eq!(
-            show(&inlines("see [the site](https://x.org).")),
-            "see |L(the site->https://x.org)|."
-        );
-        assert_eq!(
-            show(&inlines("at <https://x.org/a>")),
-            "at |L(https://x.org/a->https://x.org/a)"
-        );
-        assert_eq!(
-            show(&inlines("visit https://x.org/b, or")),
-            "visit |L(https://x.org/b->https://x.org/b)|, or"
-        );
-        assert_eq!(
-            show(&inlines("mail ada@x.org.")),
-            "mail |L(ada@x.org->mailto:ada@x.org)|."
-        );
+        assert_eq!(show(&inlines("see [the site](https://x.org).")), "see |L(the site->https://x.org)|.");
+        assert_eq!(show(&inlines("at <https://x.org/a>")), "at |L(https://x.org/a->https://x.org/a)");
+        assert_eq!(show(&inlines("visit https://x.org/b, or")), "visit |L(https://x.org/b->https://x.org/b)|, or");
+        assert_eq!(show(&inlines("mail ada@x.org.")), "mail |L(ada@x.org->mailto:ada@x.org)|.");
     }
 
     #[test]

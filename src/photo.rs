@@ -15,22 +15,12 @@ const MAX_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Loads `path` for a box `width` × `height` points; the error says what is wrong.
 pub fn load(path: &Path, width: f32, height: f32) -> Result<Image, String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "cannot read the photo {}: {}",
-            path.display(),
-            crate::io_reason(&e)
-        )
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))?;
     // The contents decide the format, not the file name: a text file named .jpg is not a photo.
     let format = image::guess_format(&bytes)
         .ok()
-        .filter(|f| {
-            matches!(
-                f,
-                image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP
-            )
-        })
+        .filter(|f| matches!(f, image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP))
         .ok_or_else(|| format!("{} is not a JPEG, PNG or WebP image", path.display()))?;
     let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
     let mut limits = Limits::default();
@@ -82,11 +72,7 @@ fn fit(img: DynamicImage, width: f32, height: f32) -> Image {
             rgb.push(((u16::from(*c) * a + 255 * (255 - a)) / 255) as u8);
         }
     }
-    Image {
-        width: rgba.width(),
-        height: rgba.height(),
-        rgb,
-    }
+    Image { width: rgba.width(), height: rgba.height(), rgb }
 }
 
 #[cfg(test)]

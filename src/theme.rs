@@ -27,6 +27,41 @@ pub struct Theme {
     pub ratings: RatingStyle,
     /// Vertical space, in points.
     pub spacing: Spacing,
+    pub columns: Columns,
+}
+
+/// Where a sidebar goes, if any.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    None,
+    Left,
+    Right,
+}
+
+/// A main column and an optional sidebar; each flows on from page to page.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Columns {
+    pub sidebar: Side,
+    pub width: Length,
+    pub gap: Length,
+    /// Section ids set in the sidebar, in this order.
+    pub sections: Vec<String>,
+    /// A tint behind the sidebar, from the top of the columns to the foot of the page.
+    pub tint: Option<Color>,
+}
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns {
+            sidebar: Side::None,
+            width: Length(62.0 * 72.0 / 25.4),
+            gap: Length(8.0 * 72.0 / 25.4),
+            sections: Vec::new(),
+            tint: None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
@@ -70,9 +105,7 @@ impl<'de> Deserialize<'de> for Length {
         match Raw::deserialize(d)? {
             Raw::Number(x) => Ok(Length(x)),
             Raw::Text(s) => parse_length(&s).map(Length).ok_or_else(|| {
-                serde::de::Error::custom(format!(
-                    "`{s}` is not a length: write it as 20mm, 0.75in or 12pt"
-                ))
+                serde::de::Error::custom(format!("`{s}` is not a length: write it as 20mm, 0.75in or 12pt"))
             }),
         }
     }
@@ -91,12 +124,7 @@ fn parse_length(s: &str) -> Option<f32> {
     } else {
         (s, 1.0)
     };
-    number
-        .trim()
-        .parse::<f32>()
-        .ok()
-        .filter(|x| x.is_finite() && *x >= 0.0)
-        .map(|x| x * factor)
+    number.trim().parse::<f32>().ok().filter(|x| x.is_finite() && *x >= 0.0).map(|x| x * factor)
 }
 
 /// A bundled font family.
@@ -137,15 +165,10 @@ impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         let hex = s.trim_start_matches('#');
-        let byte = |i: usize| {
-            hex.get(i..i + 2)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        };
+        let byte = |i: usize| hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok());
         match (hex.len(), byte(0), byte(2), byte(4)) {
             (6, Some(r), Some(g), Some(b)) => Ok(Color([r, g, b].map(|c| f32::from(c) / 255.0))),
-            _ => Err(serde::de::Error::custom(format!(
-                "`{s}` is not a colour: write it as #rrggbb"
-            ))),
+            _ => Err(serde::de::Error::custom(format!("`{s}` is not a colour: write it as #rrggbb"))),
         }
     }
 }
@@ -212,6 +235,7 @@ impl Default for Theme {
             photo: PhotoStyle::default(),
             ratings: RatingStyle::default(),
             spacing: Spacing::default(),
+            columns: Columns::default(),
         }
     }
 }
@@ -219,35 +243,19 @@ impl Default for Theme {
 impl Default for Margins {
     fn default() -> Self {
         let mm = |x: f32| Length(x * 72.0 / 25.4);
-        Margins {
-            top: mm(18.0),
-            bottom: mm(20.0),
-            left: mm(20.0),
-            right: mm(20.0),
-        }
+        Margins { top: mm(18.0), bottom: mm(20.0), left: mm(20.0), right: mm(20.0) }
     }
 }
 
 impl Default for Fonts {
     fn default() -> Self {
-        Fonts {
-            body: Family::Serif,
-            heading: Family::Sans,
-            name: Family::Sans,
-        }
+        Fonts { body: Family::Serif, heading: Family::Sans, name: Family::Sans }
     }
 }
 
 impl Default for Sizes {
     fn default() -> Self {
-        Sizes {
-            body: 10.0,
-            small: 8.5,
-            name: 24.0,
-            headline: 11.0,
-            heading: 12.5,
-            entry_title: 10.5,
-        }
+        Sizes { body: 10.0, small: 8.5, name: 24.0, headline: 11.0, heading: 12.5, entry_title: 10.5 }
     }
 }
 
@@ -266,40 +274,25 @@ impl Default for Colors {
 
 impl Default for HeadingStyle {
     fn default() -> Self {
-        HeadingStyle {
-            uppercase: false,
-            rule: true,
-        }
+        HeadingStyle { uppercase: false, rule: true }
     }
 }
 
 impl Default for PhotoStyle {
     fn default() -> Self {
-        PhotoStyle {
-            show: true,
-            width: Length(30.0 * 72.0 / 25.4),
-            aspect: 1.25,
-        }
+        PhotoStyle { show: true, width: Length(30.0 * 72.0 / 25.4), aspect: 1.25 }
     }
 }
 
 impl Default for RatingStyle {
     fn default() -> Self {
-        RatingStyle {
-            size: 8.0,
-            columns: 2,
-        }
+        RatingStyle { size: 8.0, columns: 2 }
     }
 }
 
 impl Default for Spacing {
     fn default() -> Self {
-        Spacing {
-            before_heading: 14.0,
-            after_heading: 5.0,
-            between_entries: 8.0,
-            paragraph: 3.0,
-        }
+        Spacing { before_heading: 14.0, after_heading: 5.0, between_entries: 8.0, paragraph: 3.0 }
     }
 }
 
@@ -315,44 +308,24 @@ impl Theme {
         let path = Path::new(name_or_path);
         if !name_or_path.ends_with(".yaml") && !name_or_path.ends_with(".yml") && !path.exists() {
             let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
-            return Err(
-                Diagnostic::error(format!("no theme named `{name_or_path}`")).help(format!(
-                    "built-in themes: {}; or give the path of a theme file",
-                    names.join(", ")
-                )),
-            );
+            return Err(Diagnostic::error(format!("no theme named `{name_or_path}`"))
+                .help(format!("built-in themes: {}; or give the path of a theme file", names.join(", "))));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Diagnostic::error(format!("cannot read the theme: {}", crate::io_reason(&e)))
-                .in_file(path)
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostic::error(format!("cannot read the theme: {}", crate::io_reason(&e))).in_file(path))?;
         Theme::parse(&text, path)
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Theme, Diagnostic> {
         serde_saphyr::from_str::<Theme>(text).map_err(|e| {
             let message = e.to_string();
-            let first = message
-                .lines()
-                .next()
-                .unwrap_or("invalid theme")
-                .to_string();
-            let first = first
-                .split(" at line ")
-                .next()
-                .unwrap_or(&first)
-                .to_string();
+            let first = message.lines().next().unwrap_or("invalid theme").to_string();
+            let first = first.split(" at line ").next().unwrap_or(&first).to_string();
             let mut d = Diagnostic::error(format!("invalid theme: {first}"))
                 .in_file(path)
                 .help("see layouts/classic.yaml for every setting a theme can change");
             if let Some(l) = e.location() {
-                d = d.at(
-                    Pos {
-                        line: l.line() as u32,
-                        col: l.column() as u32,
-                    },
-                    Some(text),
-                );
+                d = d.at(Pos { line: l.line() as u32, col: l.column() as u32 }, Some(text));
             }
             d
         })
@@ -376,11 +349,7 @@ mod tests {
         assert!((parse_length("25.4mm").unwrap() - 72.0).abs() < 1e-3);
         assert_eq!(parse_length("1in"), Some(72.0));
         assert_eq!(parse_length("abc"), None);
-        let t = Theme::parse(
-            "colors: { accent: '#ff0000' }\nmargins: { left: 1in }\n",
-            Path::new("t.yaml"),
-        )
-        .unwrap();
+        let t = Theme::parse("colors: { accent: '#ff0000' }\nmargins: { left: 1in }\n", Path::new("t.yaml")).unwrap();
         assert_eq!(t.colors.accent, Color([1.0, 0.0, 0.0]));
         assert_eq!(t.margins.left, Length(72.0));
     }
@@ -390,12 +359,6 @@ mod tests {
         let e = Theme::parse("name: x\nsizes:\n  bodi: 10\n", Path::new("t.yaml")).unwrap_err();
         assert_eq!(e.pos, Some(Pos { line: 3, col: 3 }), "{e}");
         assert!(e.message.contains("bodi"), "{e}");
-        assert!(
-            Theme::load("nope")
-                .unwrap_err()
-                .help
-                .unwrap()
-                .contains("classic")
-        );
+        assert!(Theme::load("nope").unwrap_err().help.unwrap().contains("classic"));
     }
 }

@@ -6,10 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn cvpdf(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cvpdf"))
-        .args(args)
-        .output()
-        .expect("cvpdf runs")
+    Command::new(env!("CARGO_BIN_EXE_cvpdf")).args(args).output().expect("cvpdf runs")
 }
 
 fn root() -> PathBuf {
@@ -21,9 +18,10 @@ fn stderr(o: &Output) -> String {
 }
 
 fn tool(cmd: &str, args: &[&str]) -> Output {
-    Command::new(cmd).args(args).output().unwrap_or_else(|e| {
-        panic!("{cmd} is needed by the tests (apt-get install poppler-utils qpdf): {e}")
-    })
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} is needed by the tests (apt-get install poppler-utils qpdf): {e}"))
 }
 
 fn pdftotext(pdf: &Path) -> String {
@@ -35,48 +33,21 @@ fn pdftotext(pdf: &Path) -> String {
 fn pages(pdf: &Path) -> usize {
     let o = tool("pdfinfo", &[pdf.to_str().unwrap()]);
     let info = String::from_utf8_lossy(&o.stdout).into_owned();
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("page count")
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).expect("page count")
 }
 
 /// Renders `profile` in `lang` into `dir` and checks the PDF as a whole.
 fn render_and_check(profile: &Path, lang: &str, dir: &Path) -> PathBuf {
-    let out = dir.join(format!(
-        "{}.{lang}.pdf",
-        profile.file_stem().unwrap().to_string_lossy()
-    ));
-    let o = cvpdf(&[
-        "render",
-        profile.to_str().unwrap(),
-        "--lang",
-        lang,
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert!(
-        o.status.success(),
-        "render {} {lang}: {}",
-        profile.display(),
-        stderr(&o)
-    );
+    let out = dir.join(format!("{}.{lang}.pdf", profile.file_stem().unwrap().to_string_lossy()));
+    let o = cvpdf(&["render", profile.to_str().unwrap(), "--lang", lang, "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "render {} {lang}: {}", profile.display(), stderr(&o));
     let q = tool("qpdf", &["--check", out.to_str().unwrap()]);
-    assert!(
-        q.status.success(),
-        "qpdf --check: {}",
-        String::from_utf8_lossy(&q.stdout)
-    );
-    let fonts =
-        String::from_utf8_lossy(&tool("pdffonts", &[out.to_str().unwrap()]).stdout).into_owned();
+    assert!(q.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&q.stdout));
+    let fonts = String::from_utf8_lossy(&tool("pdffonts", &[out.to_str().unwrap()]).stdout).into_owned();
     for line in fonts.lines().skip(2) {
         let cols: Vec<&str> = line.split_whitespace().collect();
         let n = cols.len();
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            &["yes", "yes", "yes"],
-            "font embedded, subset, with ToUnicode: {line}"
-        );
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "font embedded, subset, with ToUnicode: {line}");
         assert!(cols[0].chars().nth(6) == Some('+'), "subset tag: {line}");
     }
     let check = tool(
@@ -106,21 +77,12 @@ fn every_sample_profile_renders_in_every_language_it_offers() {
     let big = root().join("profiles/camille-durand.yaml");
     for lang in ["en", "fr"] {
         let pdf = render_and_check(&big, lang, dir.path());
-        assert!(
-            pages(&pdf) >= 3,
-            "the rich sample runs to three pages or more"
-        );
+        assert!(pages(&pdf) >= 3, "the rich sample runs to three pages or more");
     }
     let fr = pdftotext(&dir.path().join("camille-durand.fr.pdf"));
     assert!(fr.contains("Expérience professionnelle"), "French titles");
-    assert!(
-        fr.contains("sept. 2020 – aujourd’hui"),
-        "French dates: {fr}"
-    );
-    assert!(
-        fr.contains("« ") || fr.contains("l’ingénierie"),
-        "typographic apostrophes come back"
-    );
+    assert!(fr.contains("sept. 2020 – aujourd’hui"), "French dates: {fr}");
+    assert!(fr.contains("« ") || fr.contains("l’ingénierie"), "typographic apostrophes come back");
     let small = render_and_check(&root().join("profiles/jonas-weber.yaml"), "en", dir.path());
     assert_eq!(pages(&small), 1);
 }
@@ -128,11 +90,7 @@ fn every_sample_profile_renders_in_every_language_it_offers() {
 #[test]
 fn the_text_comes_back_in_reading_order() {
     let dir = tempfile::tempdir().unwrap();
-    let pdf = render_and_check(
-        &root().join("profiles/camille-durand.yaml"),
-        "en",
-        dir.path(),
-    );
+    let pdf = render_and_check(&root().join("profiles/camille-durand.yaml"), "en", dir.path());
     let text = pdftotext(&pdf);
     let order = [
         "Camille Durand",
@@ -147,16 +105,11 @@ fn the_text_comes_back_in_reading_order() {
     ];
     let mut at = 0;
     for heading in order {
-        let found = text[at..]
-            .find(heading)
-            .unwrap_or_else(|| panic!("{heading} after byte {at}"));
+        let found = text[at..].find(heading).unwrap_or_else(|| panic!("{heading} after byte {at}"));
         at += found;
     }
     assert!(text.contains("4.5/5"), "ratings are extractable text");
-    assert!(
-        text.contains("Page") || text.contains("1 / 3"),
-        "page numbers in the footer"
-    );
+    assert!(text.contains("Page") || text.contains("1 / 3"), "page numbers in the footer");
 }
 
 #[test]
@@ -178,16 +131,7 @@ fn the_same_inputs_give_the_same_bytes() {
     let a = dir.path().join("a.pdf");
     let b = dir.path().join("b.pdf");
     for out in [&a, &b] {
-        assert!(
-            cvpdf(&[
-                "render",
-                profile.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap()
-            ])
-            .status
-            .success()
-        );
+        assert!(cvpdf(&["render", profile.to_str().unwrap(), "-o", out.to_str().unwrap()]).status.success());
     }
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
 }
@@ -199,9 +143,21 @@ fn invalid_profiles_are_reported_where_they_are_wrong() {
         ("unknown-field", b"name: Ada\nheadlin: x\n", ":2:1: unknown field `headlin` at the top level"),
         ("did-you-mean", b"name: Ada\nheadlin: x\n", "did you mean `headline`?"),
         ("wrong-type", b"name: Ada\nsections: 3\n", ":2:11: `sections` should be a list"),
-        ("rating-range", b"name: Ada\nsections:\n  - ratings: [{ name: Go, rating: 9 }]\n", ":3:35: rating 9 in `sections[0].ratings[0].rating` is outside 0 to 5"),
-        ("end-before-start", b"name: Ada\nsections:\n  - entries:\n      - { organization: Acme, start: 2020-01, end: 2019-05 }\n", "entry \"Acme\" at `sections[0].entries[0]` ends before it starts"),
-        ("invalid-date", b"name: Ada\nsections:\n  - entries: [{ title: X, start: 2020-14 }]\n", ":3:34: invalid date in `sections[0].entries[0].start`"),
+        (
+            "rating-range",
+            b"name: Ada\nsections:\n  - ratings: [{ name: Go, rating: 9 }]\n",
+            ":3:35: rating 9 in `sections[0].ratings[0].rating` is outside 0 to 5",
+        ),
+        (
+            "end-before-start",
+            b"name: Ada\nsections:\n  - entries:\n      - { organization: Acme, start: 2020-01, end: 2019-05 }\n",
+            "entry \"Acme\" at `sections[0].entries[0]` ends before it starts",
+        ),
+        (
+            "invalid-date",
+            b"name: Ada\nsections:\n  - entries: [{ title: X, start: 2020-14 }]\n",
+            ":3:34: invalid date in `sections[0].entries[0].start`",
+        ),
         ("missing-name", b"headline: x\n", ":1:1: the profile has no `name`"),
         ("empty", b"\n\n", "the profile is empty"),
         ("syntax", b"name: Ada\nsections: [\n", "invalid YAML"),
@@ -217,19 +173,10 @@ fn invalid_profiles_are_reported_where_they_are_wrong() {
         let o = cvpdf(&["render", profile.to_str().unwrap()]);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(1), "{name}: {err}");
-        assert!(
-            err.contains(expected),
-            "{name}: expected {expected:?} in:\n{err}"
-        );
-        assert!(
-            err.contains(&format!("{name}.yaml")),
-            "{name}: the message names the file:\n{err}"
-        );
+        assert!(err.contains(expected), "{name}: expected {expected:?} in:\n{err}");
+        assert!(err.contains(&format!("{name}.yaml")), "{name}: the message names the file:\n{err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
-        assert!(
-            !dir.path().join(format!("{name}.pdf")).exists(),
-            "{name}: no PDF is written"
-        );
+        assert!(!dir.path().join(format!("{name}.pdf")).exists(), "{name}: no PDF is written");
     }
 }
 
@@ -237,7 +184,11 @@ fn invalid_profiles_are_reported_where_they_are_wrong() {
 fn every_error_of_a_profile_is_reported_in_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("many.yaml");
-    std::fs::write(&profile, "name: Ada\nheadlin: x\nsections:\n  - titel: Work\n    ratings: [{ name: Go, rating: 7 }]\n").unwrap();
+    std::fs::write(
+        &profile,
+        "name: Ada\nheadlin: x\nsections:\n  - titel: Work\n    ratings: [{ name: Go, rating: 7 }]\n",
+    )
+    .unwrap();
     let err = stderr(&cvpdf(&["render", profile.to_str().unwrap()]));
     assert_eq!(err.matches("error:").count(), 3, "{err}");
 }
@@ -248,42 +199,18 @@ fn a_failed_render_keeps_the_previous_pdf_and_never_overwrites_its_input() {
     let profile = dir.path().join("cv.yaml");
     let pdf = dir.path().join("cv.pdf");
     std::fs::write(&profile, "name: Ada\n").unwrap();
-    assert!(
-        cvpdf(&["render", profile.to_str().unwrap()])
-            .status
-            .success()
-    );
+    assert!(cvpdf(&["render", profile.to_str().unwrap()]).status.success());
     let before = std::fs::read(&pdf).unwrap();
     std::fs::write(&profile, "name: Ada\nsections: [\n").unwrap();
-    assert_eq!(
-        cvpdf(&["render", profile.to_str().unwrap()]).status.code(),
-        Some(1)
-    );
-    assert_eq!(
-        std::fs::read(&pdf).unwrap(),
-        before,
-        "the previous PDF is untouched"
-    );
+    assert_eq!(cvpdf(&["render", profile.to_str().unwrap()]).status.code(), Some(1));
+    assert_eq!(std::fs::read(&pdf).unwrap(), before, "the previous PDF is untouched");
     std::fs::write(&profile, "name: Ada\n").unwrap();
-    let o = cvpdf(&[
-        "render",
-        profile.to_str().unwrap(),
-        "-o",
-        profile.to_str().unwrap(),
-    ]);
+    let o = cvpdf(&["render", profile.to_str().unwrap(), "-o", profile.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("is the profile itself"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("is the profile itself"), "{}", stderr(&o));
     assert_eq!(std::fs::read_to_string(&profile).unwrap(), "name: Ada\n");
-    let o = cvpdf(&[
-        "render",
-        profile.to_str().unwrap(),
-        "-o",
-        dir.path().join("missing/dir/cv.pdf").to_str().unwrap(),
-    ]);
+    let o =
+        cvpdf(&["render", profile.to_str().unwrap(), "-o", dir.path().join("missing/dir/cv.pdf").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
@@ -298,17 +225,10 @@ fn a_failed_render_keeps_the_previous_pdf_and_never_overwrites_its_input() {
 fn usage_errors_exit_with_status_2_and_themes_are_listed() {
     assert_eq!(cvpdf(&[]).status.code(), Some(2));
     assert_eq!(cvpdf(&["render"]).status.code(), Some(2));
-    assert_eq!(
-        cvpdf(&["render", "x.yaml", "--bogus"]).status.code(),
-        Some(2)
-    );
+    assert_eq!(cvpdf(&["render", "x.yaml", "--bogus"]).status.code(), Some(2));
     let o = cvpdf(&["render", "profiles/jonas-weber.yaml", "--theme", "nope"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("no theme named `nope`"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("no theme named `nope`"), "{}", stderr(&o));
     let themes = String::from_utf8_lossy(&cvpdf(&["themes"]).stdout).into_owned();
     assert!(themes.starts_with("classic "), "{themes}");
 }

@@ -16,13 +16,7 @@ use crate::theme::Family;
 
 /// (family, bold, italic, PostScript name, bytes)
 const BUNDLED: &[(Family, bool, bool, &str, &[u8])] = &[
-    (
-        Family::Serif,
-        false,
-        false,
-        "GentiumBookPlus",
-        include_bytes!("../../fonts/gentium/GentiumBookPlus-Regular.ttf"),
-    ),
+    (Family::Serif, false, false, "GentiumBookPlus", include_bytes!("../../fonts/gentium/GentiumBookPlus-Regular.ttf")),
     (
         Family::Serif,
         true,
@@ -44,34 +38,10 @@ const BUNDLED: &[(Family, bool, bool, &str, &[u8])] = &[
         "GentiumBookPlus-BoldItalic",
         include_bytes!("../../fonts/gentium/GentiumBookPlus-BoldItalic.ttf"),
     ),
-    (
-        Family::Sans,
-        false,
-        false,
-        "Lato-Regular",
-        include_bytes!("../../fonts/lato/Lato-Regular.ttf"),
-    ),
-    (
-        Family::Sans,
-        true,
-        false,
-        "Lato-Bold",
-        include_bytes!("../../fonts/lato/Lato-Bold.ttf"),
-    ),
-    (
-        Family::Sans,
-        false,
-        true,
-        "Lato-Italic",
-        include_bytes!("../../fonts/lato/Lato-Italic.ttf"),
-    ),
-    (
-        Family::Sans,
-        true,
-        true,
-        "Lato-BoldItalic",
-        include_bytes!("../../fonts/lato/Lato-BoldItalic.ttf"),
-    ),
+    (Family::Sans, false, false, "Lato-Regular", include_bytes!("../../fonts/lato/Lato-Regular.ttf")),
+    (Family::Sans, true, false, "Lato-Bold", include_bytes!("../../fonts/lato/Lato-Bold.ttf")),
+    (Family::Sans, false, true, "Lato-Italic", include_bytes!("../../fonts/lato/Lato-Italic.ttf")),
+    (Family::Sans, true, true, "Lato-BoldItalic", include_bytes!("../../fonts/lato/Lato-BoldItalic.ttf")),
 ];
 
 /// One glyph of shaped text, in font units.
@@ -112,39 +82,25 @@ pub struct FontBook {
 
 impl Default for FontBook {
     fn default() -> Self {
-        FontBook {
-            faces: BUNDLED.iter().map(|_| None).collect(),
-            cache: HashMap::new(),
-        }
+        FontBook { faces: BUNDLED.iter().map(|_| None).collect(), cache: HashMap::new() }
     }
 }
 
 impl FontBook {
     pub fn face_id(family: Family, bold: bool, italic: bool) -> FaceId {
-        BUNDLED
-            .iter()
-            .position(|(f, b, i, _, _)| *f == family && *b == bold && *i == italic)
-            .unwrap_or(0)
+        BUNDLED.iter().position(|(f, b, i, _, _)| *f == family && *b == bold && *i == italic).unwrap_or(0)
     }
 
     /// Every face, for the PDF writer (unused ones are left out there).
     pub fn faces() -> Vec<Face> {
-        BUNDLED
-            .iter()
-            .map(|(_, _, _, name, bytes)| Face {
-                postscript_name: (*name).to_string(),
-                bytes,
-            })
-            .collect()
+        BUNDLED.iter().map(|(_, _, _, name, bytes)| Face { postscript_name: (*name).to_string(), bytes }).collect()
     }
 
     fn face(&mut self, id: FaceId) -> &mut LoadedFace {
         self.faces[id].get_or_insert_with(|| {
             let bytes: &'static [u8] = BUNDLED[id].4;
             // The bundled fonts are known good; a failure here is a build defect.
-            let data = ReadScope::new(bytes)
-                .read::<FontData<'static>>()
-                .expect("bundled font parses");
+            let data = ReadScope::new(bytes).read::<FontData<'static>>().expect("bundled font parses");
             let provider = data.table_provider(0).expect("bundled font has a face");
             let font = allsorts::Font::new(provider).expect("bundled font loads");
             let units_per_em = f32::from(font.head_table.units_per_em);
@@ -162,18 +118,8 @@ impl FontBook {
             return s.clone();
         }
         let face = self.face(id);
-        let glyphs = face
-            .font
-            .map_glyphs(text, tag::LATN, MatchingPresentation::NotRequired);
-        let infos = match face.font.shape(
-            glyphs,
-            tag::LATN,
-            None,
-            FeatureMask::default_mask(),
-            &[],
-            None,
-            true,
-        ) {
+        let glyphs = face.font.map_glyphs(text, tag::LATN, MatchingPresentation::NotRequired);
+        let infos = match face.font.shape(glyphs, tag::LATN, None, FeatureMask::default_mask(), &[], None, true) {
             Ok(infos) => infos,
             Err((_, infos)) => infos,
         };
@@ -184,11 +130,7 @@ impl FontBook {
         let mut missing = Vec::new();
         let glyphs = infos
             .iter()
-            .zip(
-                positions
-                    .iter()
-                    .chain(std::iter::repeat(&Default::default())),
-            )
+            .zip(positions.iter().chain(std::iter::repeat(&Default::default())))
             .map(|(info, pos)| {
                 let chars: String = info.glyph.unicodes.iter().collect();
                 if info.glyph.glyph_index == 0 {
@@ -230,10 +172,7 @@ mod tests {
             let av = book.width(face, 10.0, "AV");
             let a = book.width(face, 10.0, "A");
             let v = book.width(face, 10.0, "V");
-            assert!(
-                av < a + v - 0.05,
-                "{family:?}: AV is kerned: {av} vs {a} + {v}"
-            );
+            assert!(av < a + v - 0.05, "{family:?}: AV is kerned: {av} vs {a} + {v}");
         }
         let fi = book.shape(serif, "fi");
         assert_eq!(fi.glyphs.len(), 1, "fi is a ligature");

@@ -7,51 +7,15 @@ use std::collections::HashMap;
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
 const DICTIONARIES: &[(&str, Language, &[u8])] = &[
-    (
-        "en",
-        Language::EnglishUS,
-        include_bytes!("../../hyphenation/en-us.standard.bincode"),
-    ),
-    (
-        "en-us",
-        Language::EnglishUS,
-        include_bytes!("../../hyphenation/en-us.standard.bincode"),
-    ),
-    (
-        "en-gb",
-        Language::EnglishGB,
-        include_bytes!("../../hyphenation/en-gb.standard.bincode"),
-    ),
-    (
-        "fr",
-        Language::French,
-        include_bytes!("../../hyphenation/fr.standard.bincode"),
-    ),
-    (
-        "es",
-        Language::Spanish,
-        include_bytes!("../../hyphenation/es.standard.bincode"),
-    ),
-    (
-        "de",
-        Language::German1996,
-        include_bytes!("../../hyphenation/de-1996.standard.bincode"),
-    ),
-    (
-        "it",
-        Language::Italian,
-        include_bytes!("../../hyphenation/it.standard.bincode"),
-    ),
-    (
-        "pt",
-        Language::Portuguese,
-        include_bytes!("../../hyphenation/pt.standard.bincode"),
-    ),
-    (
-        "nl",
-        Language::Dutch,
-        include_bytes!("../../hyphenation/nl.standard.bincode"),
-    ),
+    ("en", Language::EnglishUS, include_bytes!("../../hyphenation/en-us.standard.bincode")),
+    ("en-us", Language::EnglishUS, include_bytes!("../../hyphenation/en-us.standard.bincode")),
+    ("en-gb", Language::EnglishGB, include_bytes!("../../hyphenation/en-gb.standard.bincode")),
+    ("fr", Language::French, include_bytes!("../../hyphenation/fr.standard.bincode")),
+    ("es", Language::Spanish, include_bytes!("../../hyphenation/es.standard.bincode")),
+    ("de", Language::German1996, include_bytes!("../../hyphenation/de-1996.standard.bincode")),
+    ("it", Language::Italian, include_bytes!("../../hyphenation/it.standard.bincode")),
+    ("pt", Language::Portuguese, include_bytes!("../../hyphenation/pt.standard.bincode")),
+    ("nl", Language::Dutch, include_bytes!("../../hyphenation/nl.standard.bincode")),
 ];
 
 /// Letters kept before and after a break, whatever the patterns allow.
@@ -135,10 +99,7 @@ mod tests {
         assert!(h.breaks("en", "KUBERNETES").is_empty());
         assert!(h.breaks("en", "IPv6networking").is_empty());
         assert!(h.breaks("en", "into").is_empty());
-        assert!(
-            h.breaks("xx", "hyphenation").is_empty(),
-            "no patterns, no breaks"
-        );
+        assert!(h.breaks("xx", "hyphenation").is_empty(), "no patterns, no breaks");
         for b in h.breaks("en", "responsibilities") {
             assert!(b >= 2 && "responsibilities".len() - b >= 3);
         }

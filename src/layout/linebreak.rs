@@ -81,11 +81,7 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f32, p: &Params) -> 
     for (i, it) in items.iter().enumerate() {
         let (w, y, z) = match *it {
             Item::Box { width } => (width, 0.0, 0.0),
-            Item::Glue {
-                width,
-                stretch,
-                shrink,
-            } => (width, stretch, shrink),
+            Item::Glue { width, stretch, shrink } => (width, stretch, shrink),
             Item::Penalty { .. } => (0.0, 0.0, 0.0),
         };
         sw[i + 1] = sw[i] + w;
@@ -116,20 +112,13 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f32, p: &Params) -> 
 
     for b in 0..n {
         let (penalty_width, cost, flagged) = match items[b] {
-            Item::Penalty {
-                width,
-                cost,
-                flagged,
-                hyphen,
-            } => {
+            Item::Penalty { width, cost, flagged, hyphen } => {
                 if cost >= INFINITY || (hyphen && !p.allow_hyphens) {
                     continue;
                 }
                 (width, cost, flagged)
             }
-            Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box { .. }) => {
-                (0.0, 0.0, false)
-            }
+            Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box { .. }) => (0.0, 0.0, false),
             _ => continue,
         };
         let forced = cost <= -INFINITY;
@@ -142,29 +131,17 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f32, p: &Params) -> 
             let target = width(node.line);
             let ratio = if natural < target {
                 let stretch = sy[b] - sy[node.start];
-                if stretch > 0.0 {
-                    (target - natural) / stretch
-                } else {
-                    INFINITY
-                }
+                if stretch > 0.0 { (target - natural) / stretch } else { INFINITY }
             } else if natural > target {
                 let shrink = sz[b] - sz[node.start];
-                if shrink > 0.0 {
-                    (target - natural) / shrink
-                } else {
-                    -INFINITY
-                }
+                if shrink > 0.0 { (target - natural) / shrink } else { -INFINITY }
             } else {
                 0.0
             };
             if ratio >= -1.0 && !forced {
                 still_active.push(a);
             }
-            let badness = if ratio < -1.0 {
-                f32::INFINITY
-            } else {
-                100.0 * ratio.abs().powi(3)
-            };
+            let badness = if ratio < -1.0 { f32::INFINITY } else { 100.0 * ratio.abs().powi(3) };
             if ratio < -1.0 || badness > p.tolerance {
                 continue;
             }
@@ -241,10 +218,7 @@ pub fn break_lines(items: &[Item], width: &dyn Fn(usize) -> f32, p: &Params) -> 
                 let s = sz[node.position] - sz[from.start];
                 if s > 0.0 { (target - natural) / s } else { 0.0 }
             };
-            breaks.push(Break {
-                position: node.position,
-                ratio,
-            });
+            breaks.push(Break { position: node.position, ratio });
         }
         at = node.prev;
     }
@@ -261,31 +235,13 @@ mod tests {
         let mut items = Vec::new();
         for (i, w) in widths.iter().enumerate() {
             if i > 0 {
-                items.push(Item::Glue {
-                    width: 1.0,
-                    stretch: 1.0,
-                    shrink: 0.5,
-                });
+                items.push(Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.5 });
             }
             items.push(Item::Box { width: *w });
         }
-        items.push(Item::Penalty {
-            width: 0.0,
-            cost: INFINITY,
-            flagged: false,
-            hyphen: false,
-        });
-        items.push(Item::Glue {
-            width: 0.0,
-            stretch: 1e6,
-            shrink: 0.0,
-        });
-        items.push(Item::Penalty {
-            width: 0.0,
-            cost: -INFINITY,
-            flagged: false,
-            hyphen: false,
-        });
+        items.push(Item::Penalty { width: 0.0, cost: INFINITY, flagged: false, hyphen: false });
+        items.push(Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 });
+        items.push(Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: false });
         items
     }
 
@@ -293,12 +249,7 @@ mod tests {
         let mut counts = Vec::new();
         let mut from = 0;
         for b in breaks {
-            counts.push(
-                items[from..b.position]
-                    .iter()
-                    .filter(|i| matches!(i, Item::Box { .. }))
-                    .count(),
-            );
+            counts.push(items[from..b.position].iter().filter(|i| matches!(i, Item::Box { .. })).count());
             from = b.position;
         }
         counts
@@ -308,15 +259,7 @@ mod tests {
     fn prefers_even_lines_to_a_greedy_fill() {
         // Three words fill the first line exactly; the last line is free to be short.
         let items = words(&[3.0, 3.0, 3.0, 6.0]);
-        let breaks = break_lines(
-            &items,
-            &|_| 11.0,
-            &Params {
-                tolerance: f32::INFINITY,
-                ..Params::default()
-            },
-        )
-        .unwrap();
+        let breaks = break_lines(&items, &|_| 11.0, &Params { tolerance: f32::INFINITY, ..Params::default() }).unwrap();
         assert_eq!(line_words(&items, &breaks), vec![3, 1]);
         let items = words(&[4.0, 4.0, 4.0, 4.0, 4.0, 4.0]);
         let breaks = break_lines(&items, &|_| 13.0, &Params::default()).unwrap();
@@ -329,15 +272,7 @@ mod tests {
     #[test]
     fn no_line_is_wider_than_its_measure() {
         let items = words(&[5.0, 2.0, 7.0, 3.0, 3.0, 4.0, 1.0, 6.0, 2.0, 2.0, 5.0]);
-        let breaks = break_lines(
-            &items,
-            &|_| 14.0,
-            &Params {
-                tolerance: f32::INFINITY,
-                ..Params::default()
-            },
-        )
-        .unwrap();
+        let breaks = break_lines(&items, &|_| 14.0, &Params { tolerance: f32::INFINITY, ..Params::default() }).unwrap();
         for b in &breaks {
             assert!(b.ratio >= -1.0, "{breaks:?}");
         }
@@ -357,34 +292,18 @@ mod tests {
         let mut items = Vec::new();
         for i in 0..8 {
             if i > 0 {
-                items.push(Item::Glue {
-                    width: 1.0,
-                    stretch: 0.5,
-                    shrink: 0.3,
-                });
+                items.push(Item::Glue { width: 1.0, stretch: 0.5, shrink: 0.3 });
             }
             items.push(Item::Box { width: 3.0 });
-            items.push(Item::Penalty {
-                width: 0.5,
-                cost: 50.0,
-                flagged: true,
-                hyphen: true,
-            });
+            items.push(Item::Penalty { width: 0.5, cost: 50.0, flagged: true, hyphen: true });
             items.push(Item::Box { width: 3.0 });
         }
         items.extend(words(&[]));
-        let p = Params {
-            tolerance: f32::INFINITY,
-            ..Params::default()
-        };
+        let p = Params { tolerance: f32::INFINITY, ..Params::default() };
         let breaks = break_lines(&items, &|_| 9.5, &p).unwrap();
         let mut run = 0;
         for b in &breaks {
-            run = if matches!(items[b.position], Item::Penalty { flagged: true, .. }) {
-                run + 1
-            } else {
-                0
-            };
+            run = if matches!(items[b.position], Item::Penalty { flagged: true, .. }) { run + 1 } else { 0 };
             assert!(run <= 2, "{breaks:?}");
         }
     }

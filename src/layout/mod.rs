@@ -7,9 +7,9 @@ pub mod linebreak;
 pub mod paragraph;
 mod ratings;
 
-use crate::compose::{Align, Block, Paragraph, TextStyle};
+use crate::compose::{Align, Block, Composed, Paragraph, TextStyle};
 use crate::frame::{Bookmark, Image, Item, Page};
-use crate::theme::Theme;
+use crate::theme::{Color, Side, Theme};
 use flow::Row;
 use fonts::FontBook;
 use hyphenate::Hyphenator;
@@ -23,54 +23,90 @@ pub struct Laid {
     pub missing: Vec<char>,
 }
 
-/// Lays `blocks` out on the theme's pages; `photo` goes in the header;
-/// `footer(page, pages)` labels each page when there are several.
-pub fn layout(
-    blocks: &[Block],
-    theme: &Theme,
-    lang: &str,
-    photo: Option<&Image>,
-    footer: &dyn Fn(usize, usize) -> String,
-) -> Laid {
+/// What layout needs besides the blocks and the theme.
+pub struct Options<'a> {
+    pub lang: &'a str,
+    /// The portrait for the header, already at print resolution.
+    pub photo: Option<&'a Image>,
+    /// Labels each page ("2 / 3") when there are several.
+    pub footer: &'a dyn Fn(usize, usize) -> String,
+    /// Draws row tops and baselines, for theme authors.
+    pub debug: bool,
+}
+
+/// A column: its left edge and width, and the rows that flow down it.
+struct Column {
+    x: f32,
+    width: f32,
+    rows: Vec<Row>,
+}
+
+/// Lays the composed résumé out on the theme's pages: the header across the top of
+/// the first page, then the main column and the sidebar, each flowing on from page
+/// to page on its own.
+pub fn layout(composed: &Composed, theme: &Theme, opts: &Options) -> Laid {
     let mut fonts = FontBook::default();
     let mut hyphenator = Hyphenator::default();
     let mut missing = Vec::new();
-    let mut setter = Setter {
-        fonts: &mut fonts,
-        hyphenator: &mut hyphenator,
-        lang,
-        missing: &mut missing,
-    };
+    let mut setter = Setter { fonts: &mut fonts, hyphenator: &mut hyphenator, lang: opts.lang, missing: &mut missing };
     let (page_w, page_h) = theme.paper.size();
     let m = &theme.margins;
-    let width = page_w - m.left.0 - m.right.0;
-
-    let mut rows = Vec::new();
-    for block in blocks {
-        block_rows(&mut setter, block, width, photo, &mut rows);
-    }
+    let content = page_w - m.left.0 - m.right.0;
     let top = m.top.0;
     let bottom = page_h - m.bottom.0;
-    let placements = flow::flow(&rows, top, bottom);
-    let page_count = placements.last().map_or(1, |p| p.page + 1);
-    let mut pages: Vec<Page> = (0..page_count)
-        .map(|_| Page {
-            width: page_w,
-            height: page_h,
-            items: Vec::new(),
-        })
-        .collect();
-    let mut outline = Vec::new();
-    for (row, at) in rows.into_iter().zip(placements) {
-        if let Some(title) = row.bookmark {
-            outline.push(Bookmark {
-                title,
-                page: at.page,
+
+    let mut header = Vec::new();
+    block_rows(&mut setter, &composed.header, content, opts.photo, &mut header);
+    let header_height: f32 = header.iter().map(|r| r.height).sum();
+    let columns_top = top + header_height + theme.spacing.before_heading * 0.5;
+
+    let c = &theme.columns;
+    let sidebar_width = c.width.0.min(content * 0.5);
+    let with_sidebar = c.sidebar != Side::None && !composed.sidebar.is_empty();
+    let main_width = if with_sidebar { content - sidebar_width - c.gap.0 } else { content };
+    let (main_x, side_x) = match c.sidebar {
+        Side::Left => (m.left.0 + sidebar_width + c.gap.0, m.left.0),
+        _ => (m.left.0, m.left.0 + main_width + c.gap.0),
+    };
+    let mut columns = vec![Column { x: main_x, width: main_width, rows: Vec::new() }];
+    if with_sidebar {
+        columns.push(Column { x: side_x, width: sidebar_width, rows: Vec::new() });
+    }
+    for (col, blocks) in columns.iter_mut().zip([&composed.main, &composed.sidebar]) {
+        for block in blocks {
+            block_rows(&mut setter, block, col.width, opts.photo, &mut col.rows);
+        }
+    }
+
+    let column_top = |page: usize| if page == 0 { columns_top } else { top };
+    let placements: Vec<Vec<flow::Placement>> =
+        columns.iter().map(|col| flow::flow(&col.rows, &column_top, bottom)).collect();
+    let page_count = placements.iter().filter_map(|p| p.last()).map(|p| p.page + 1).max().unwrap_or(1);
+    let mut pages: Vec<Page> =
+        (0..page_count).map(|_| Page { width: page_w, height: page_h, items: Vec::new() }).collect();
+    if let (true, Some(tint)) = (with_sidebar, c.tint) {
+        let pad = c.gap.0 * 0.4;
+        for (i, page) in pages.iter_mut().enumerate() {
+            let y = column_top(i) - pad;
+            page.items.push(Item::Rect {
+                x: side_x - pad,
+                y,
+                w: sidebar_width + 2.0 * pad,
+                h: bottom - y + pad,
+                color: tint,
             });
         }
-        for mut item in row.items {
-            item.shift(m.left.0, at.y);
-            pages[at.page].items.push(item);
+    }
+    let mut outline = Vec::new();
+    let mut y = top;
+    for row in header {
+        let height = row.height;
+        place(&mut pages[0], row, m.left.0, y, content, opts.debug, &mut outline, 0);
+        y += height;
+    }
+    for (col, at) in columns.into_iter().zip(placements) {
+        for (row, at) in col.rows.into_iter().zip(at) {
+            place(&mut pages[at.page], row, col.x, at.y, col.width, opts.debug, &mut outline, at.page);
         }
     }
     if page_count > 1 {
@@ -83,7 +119,7 @@ pub fn layout(
         };
         for (i, page) in pages.iter_mut().enumerate() {
             let para = Paragraph {
-                runs: crate::markup::plain(&footer(i + 1, page_count)),
+                runs: crate::markup::plain(&(opts.footer)(i + 1, page_count)),
                 style,
                 align: Align::Center,
                 leading: style.size * 1.2,
@@ -93,7 +129,7 @@ pub fn layout(
                 space_before: 0.0,
             };
             let y = page_h - m.bottom.0 / 2.0 - para.leading / 2.0;
-            for line in setter.set(&para, width) {
+            for line in setter.set(&para, content) {
                 for mut item in line.items {
                     item.shift(m.left.0, y);
                     page.items.push(item);
@@ -101,17 +137,44 @@ pub fn layout(
             }
         }
     }
-    missing.dedup();
     let mut seen = Vec::new();
     missing.retain(|c| {
         let new = !seen.contains(c);
         seen.push(*c);
         new
     });
-    Laid {
-        pages,
-        outline,
-        missing,
+    Laid { pages, outline, missing }
+}
+
+const DEBUG_ROW: Color = Color([0.2, 0.5, 0.95]);
+const DEBUG_BASELINE: Color = Color([0.9, 0.1, 0.5]);
+
+/// Puts a row's items on `page` with its top-left corner at (`x`, `y`).
+#[allow(clippy::too_many_arguments)]
+fn place(
+    page: &mut Page,
+    row: Row,
+    x: f32,
+    y: f32,
+    width: f32,
+    debug: bool,
+    outline: &mut Vec<Bookmark>,
+    page_index: usize,
+) {
+    if let Some(title) = row.bookmark {
+        outline.push(Bookmark { title, page: page_index });
+    }
+    if debug {
+        page.items.push(Item::Rect { x, y, w: width, h: 0.3, color: DEBUG_ROW });
+        page.items.push(Item::Rect { x, y: y + row.height - 0.3, w: width, h: 0.3, color: DEBUG_ROW });
+    }
+    for mut item in row.items {
+        item.shift(x, y);
+        if let (true, Item::Text { x, y, glyphs, size, .. }) = (debug, &item) {
+            let w = glyphs.last().map_or(0.0, |g| g.x + size * 0.5);
+            page.items.push(Item::Rect { x: *x, y: *y, w, h: 0.2, color: DEBUG_BASELINE });
+        }
+        page.items.push(item);
     }
 }
 
@@ -133,29 +196,13 @@ fn paragraph_rows(setter: &mut Setter, para: &Paragraph, width: f32) -> Vec<Row>
         .collect()
 }
 
-fn block_rows(
-    setter: &mut Setter,
-    block: &Block,
-    width: f32,
-    photo: Option<&Image>,
-    rows: &mut Vec<Row>,
-) {
+fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Image>, rows: &mut Vec<Row>) {
     match block {
         Block::Paragraph(p) => rows.extend(paragraph_rows(setter, p, width)),
-        Block::Heading {
-            para,
-            rule,
-            outline,
-        } => {
+        Block::Heading { para, rule, outline } => {
             let mut heading = paragraph_rows(setter, para, width);
             if let (Some(color), Some(last)) = (rule, heading.last_mut()) {
-                last.items.push(Item::Rect {
-                    x: 0.0,
-                    y: last.height + 1.0,
-                    w: width,
-                    h: 0.6,
-                    color: *color,
-                });
+                last.items.push(Item::Rect { x: 0.0, y: last.height + 1.0, w: width, h: 0.6, color: *color });
                 last.height += 2.0;
             }
             for r in &mut heading {
@@ -170,10 +217,7 @@ fn block_rows(
             let mut aside = right.as_ref().map(|r| {
                 let text: String = r.runs.iter().map(|x| x.text.as_str()).collect();
                 let face = FontBook::face_id(r.style.family, r.style.bold, r.style.italic);
-                let w = setter
-                    .fonts
-                    .width(face, r.style.size, &text)
-                    .min(width * 0.45);
+                let w = setter.fonts.width(face, r.style.size, &text).min(width * 0.45);
                 (setter.set(r, width).into_iter().next(), w)
             });
             let gap = aside.as_ref().map_or(0.0, |(_, w)| w + 12.0);
@@ -191,17 +235,8 @@ fn block_rows(
             }
             rows.extend(main);
         }
-        Block::Header {
-            lines,
-            photo_width,
-            photo_height,
-            ..
-        } => {
-            let text_width = if photo.is_some() {
-                width - photo_width - 14.0
-            } else {
-                width
-            };
+        Block::Header { lines, photo_width, photo_height, .. } => {
+            let text_width = if photo.is_some() { width - photo_width - 14.0 } else { width };
             let mut items = Vec::new();
             let mut y = 0.0;
             for (i, para) in lines.iter().enumerate() {
@@ -225,20 +260,10 @@ fn block_rows(
                 } else {
                     (*photo_width, photo_width * aspect)
                 };
-                items.push(Item::Image {
-                    image: 0,
-                    x: width - w,
-                    y: 0.0,
-                    w,
-                    h,
-                });
+                items.push(Item::Image { image: 0, x: width - w, y: 0.0, w, h });
                 height = height.max(h);
             }
-            rows.push(Row {
-                height,
-                items,
-                ..Row::default()
-            });
+            rows.push(Row { height, items, ..Row::default() });
         }
         Block::Ratings { .. } => rows.extend(ratings::rows(setter, block, width)),
         Block::Keep(blocks) => {

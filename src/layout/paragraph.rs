@@ -53,10 +53,7 @@ impl Setter<'_> {
         let mut pieces: Vec<Piece> = Vec::new();
         let mut items: Vec<Item> = Vec::new();
         let mut refs: Vec<Option<Fragment>> = Vec::new();
-        let push = |items: &mut Vec<Item>,
-                    refs: &mut Vec<Option<Fragment>>,
-                    item: Item,
-                    r: Option<Fragment>| {
+        let push = |items: &mut Vec<Item>, refs: &mut Vec<Option<Fragment>>, item: Item, r: Option<Fragment>| {
             items.push(item);
             refs.push(r);
         };
@@ -64,19 +61,14 @@ impl Setter<'_> {
         // Words are runs of non-space text; a word may span several styled runs.
         let mut word_start = true;
         for run in &para.runs {
-            let face = FontBook::face_id(
-                para.style.family,
-                para.style.bold || run.bold,
-                para.style.italic || run.italic,
-            );
+            let face =
+                FontBook::face_id(para.style.family, para.style.bold || run.bold, para.style.italic || run.italic);
             let scale = size / self.fonts.units_per_em(face);
             for (k, chunk) in run.text.split(' ').enumerate() {
                 if k > 0 {
                     if !word_start {
                         let space = self.fonts.width(face, size, " ");
-                        self.glue(para.align, space, &mut |i| {
-                            push(&mut items, &mut refs, i, None)
-                        });
+                        self.glue(para.align, space, &mut |i| push(&mut items, &mut refs, i, None));
                     }
                     word_start = true;
                 }
@@ -86,53 +78,27 @@ impl Setter<'_> {
                 word_start = false;
                 let shaped = self.fonts.shape(face, chunk);
                 self.missing.extend(shaped.missing.iter().copied());
-                pieces.push(Piece {
-                    face,
-                    shaped: shaped.clone(),
-                    link: run.link.clone(),
-                    scale,
-                });
+                pieces.push(Piece { face, shaped: shaped.clone(), link: run.link.clone(), scale });
                 let piece = pieces.len() - 1;
                 let word_width = shaped.advance(0..shaped.glyphs.len()) as f32 * scale;
                 let mut cuts: Vec<(usize, Item)> = Vec::new(); // (glyph index, penalty)
                 if word_width > measure {
                     for gi in 1..shaped.glyphs.len() {
-                        let after_url_char = shaped.glyphs[gi - 1]
-                            .text
-                            .chars()
-                            .all(|c| URL_BREAKS.contains(c));
+                        let after_url_char = shaped.glyphs[gi - 1].text.chars().all(|c| URL_BREAKS.contains(c));
                         let cost = if after_url_char { 50.0 } else { 900.0 };
-                        cuts.push((
-                            gi,
-                            Item::Penalty {
-                                width: 0.0,
-                                cost,
-                                flagged: false,
-                                hyphen: false,
-                            },
-                        ));
+                        cuts.push((gi, Item::Penalty { width: 0.0, cost, flagged: false, hyphen: false }));
                     }
                 } else {
                     let hyphen_width = self.fonts.width(face, size, "-");
                     let core_end = chunk.trim_end_matches(|c: char| !c.is_alphabetic()).len();
-                    let core_start =
-                        chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphabetic()).len();
+                    let core_start = chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphabetic()).len();
                     // Explicit hyphens ("cutting-edge") break without adding one.
                     for (gi, g) in shaped.glyphs.iter().enumerate().skip(1) {
                         if shaped.glyphs[gi - 1].text == "-" && g.byte < core_end && gi >= 3 {
-                            cuts.push((
-                                gi,
-                                Item::Penalty {
-                                    width: 0.0,
-                                    cost: 50.0,
-                                    flagged: true,
-                                    hyphen: false,
-                                },
-                            ));
+                            cuts.push((gi, Item::Penalty { width: 0.0, cost: 50.0, flagged: true, hyphen: false }));
                         }
                     }
-                    let is_link =
-                        run.link.is_some() || chunk.contains('@') || chunk.contains("://");
+                    let is_link = run.link.is_some() || chunk.contains('@') || chunk.contains("://");
                     if para.hyphenate && !is_link && core_start < core_end {
                         let core = &chunk[core_start..core_end];
                         for b in self.hyphenator.breaks(self.lang, core) {
@@ -141,12 +107,7 @@ impl Setter<'_> {
                             if let Some(gi) = shaped.glyphs.iter().position(|g| g.byte == byte) {
                                 cuts.push((
                                     gi,
-                                    Item::Penalty {
-                                        width: hyphen_width,
-                                        cost: 50.0,
-                                        flagged: true,
-                                        hyphen: true,
-                                    },
+                                    Item::Penalty { width: hyphen_width, cost: 50.0, flagged: true, hyphen: true },
                                 ));
                             }
                         }
@@ -157,24 +118,8 @@ impl Setter<'_> {
                 let mut from = 0;
                 for (gi, penalty) in cuts {
                     let w = shaped.advance(from..gi) as f32 * scale;
-                    push(
-                        &mut items,
-                        &mut refs,
-                        Item::Box { width: w },
-                        Some(Fragment {
-                            piece,
-                            glyphs: from..gi,
-                        }),
-                    );
-                    push(
-                        &mut items,
-                        &mut refs,
-                        penalty,
-                        Some(Fragment {
-                            piece,
-                            glyphs: gi..gi,
-                        }),
-                    );
+                    push(&mut items, &mut refs, Item::Box { width: w }, Some(Fragment { piece, glyphs: from..gi }));
+                    push(&mut items, &mut refs, penalty, Some(Fragment { piece, glyphs: gi..gi }));
                     from = gi;
                 }
                 let w = shaped.advance(from..shaped.glyphs.len()) as f32 * scale;
@@ -182,10 +127,7 @@ impl Setter<'_> {
                     &mut items,
                     &mut refs,
                     Item::Box { width: w },
-                    Some(Fragment {
-                        piece,
-                        glyphs: from..shaped.glyphs.len(),
-                    }),
+                    Some(Fragment { piece, glyphs: from..shaped.glyphs.len() }),
                 );
             }
         }
@@ -198,80 +140,25 @@ impl Setter<'_> {
             return Vec::new();
         }
         // The last word of a paragraph is never hyphenated.
-        let last_space = items
-            .iter()
-            .rposition(|i| matches!(i, Item::Glue { .. }))
-            .unwrap_or(0);
+        let last_space = items.iter().rposition(|i| matches!(i, Item::Glue { .. })).unwrap_or(0);
         for item in &mut items[last_space..] {
-            if let Item::Penalty {
-                cost, hyphen: true, ..
-            } = item
-            {
+            if let Item::Penalty { cost, hyphen: true, .. } = item {
                 *cost = INFINITY;
             }
         }
-        push(
-            &mut items,
-            &mut refs,
-            Item::Penalty {
-                width: 0.0,
-                cost: INFINITY,
-                flagged: false,
-                hyphen: false,
-            },
-            None,
-        );
-        push(
-            &mut items,
-            &mut refs,
-            Item::Glue {
-                width: 0.0,
-                stretch: 1e6,
-                shrink: 0.0,
-            },
-            None,
-        );
-        push(
-            &mut items,
-            &mut refs,
-            Item::Penalty {
-                width: 0.0,
-                cost: -INFINITY,
-                flagged: false,
-                hyphen: false,
-            },
-            None,
-        );
+        push(&mut items, &mut refs, Item::Penalty { width: 0.0, cost: INFINITY, flagged: false, hyphen: false }, None);
+        push(&mut items, &mut refs, Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 }, None);
+        push(&mut items, &mut refs, Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: false }, None);
 
         let width_of = |_: usize| measure;
         let passes = [
-            Params {
-                tolerance: 100.0,
-                allow_hyphens: false,
-                ..Params::default()
-            },
-            Params {
-                tolerance: 200.0,
-                ..Params::default()
-            },
-            Params {
-                tolerance: 2000.0,
-                ..Params::default()
-            },
-            Params {
-                tolerance: f32::INFINITY,
-                ..Params::default()
-            },
-            Params {
-                tolerance: f32::INFINITY,
-                max_hyphen_run: u8::MAX,
-                ..Params::default()
-            },
+            Params { tolerance: 100.0, allow_hyphens: false, ..Params::default() },
+            Params { tolerance: 200.0, ..Params::default() },
+            Params { tolerance: 2000.0, ..Params::default() },
+            Params { tolerance: f32::INFINITY, ..Params::default() },
+            Params { tolerance: f32::INFINITY, max_hyphen_run: u8::MAX, ..Params::default() },
         ];
-        let breaks = passes
-            .iter()
-            .find_map(|p| break_lines(&items, &width_of, p))
-            .unwrap_or_default();
+        let breaks = passes.iter().find_map(|p| break_lines(&items, &width_of, p)).unwrap_or_default();
 
         let mut lines = Vec::new();
         let mut start = 0;
@@ -282,36 +169,18 @@ impl Setter<'_> {
                 start += 1;
             }
             let justified = para.align == Align::Justify && li != last;
-            let ratio = if justified {
-                b.ratio.clamp(-1.0, 1e3)
-            } else {
-                0.0
-            };
+            // A last or ragged line keeps its natural spacing, but may shrink like any other.
+            let ratio = if justified { b.ratio.clamp(-1.0, 1e3) } else { b.ratio.clamp(-1.0, 0.0) };
             let mut placed: Vec<(f32, Fragment)> = Vec::new();
             let mut x = 0.0;
             for i in start..b.position {
                 match items[i] {
                     Item::Box { width } => {
-                        placed.push((
-                            x,
-                            refs[i].clone().unwrap_or(Fragment {
-                                piece: 0,
-                                glyphs: 0..0,
-                            }),
-                        ));
+                        placed.push((x, refs[i].clone().unwrap_or(Fragment { piece: 0, glyphs: 0..0 })));
                         x += width;
                     }
-                    Item::Glue {
-                        width,
-                        stretch,
-                        shrink,
-                    } => {
-                        x += width
-                            + if ratio >= 0.0 {
-                                ratio * stretch
-                            } else {
-                                ratio * shrink
-                            };
+                    Item::Glue { width, stretch, shrink } => {
+                        x += width + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
                     }
                     Item::Penalty { .. } => {}
                 }
@@ -364,9 +233,7 @@ impl Setter<'_> {
                 if let Some(uri) = &piece.link {
                     let w = piece.shaped.advance(f.glyphs.clone()) as f32 * piece.scale;
                     match link_areas.last_mut() {
-                        Some((x0, x1, u)) if u == uri && offset + px - *x1 < size * 1.5 => {
-                            *x1 = offset + px + w
-                        }
+                        Some((x0, x1, u)) if u == uri && offset + px - *x1 < size * 1.5 => *x1 = offset + px + w,
                         _ => link_areas.push((offset + px, offset + px + w, uri.clone())),
                     }
                 }
@@ -374,15 +241,7 @@ impl Setter<'_> {
             if let Some((hx, piece)) = hyphen {
                 let p = &pieces[piece];
                 let shaped = self.fonts.shape(p.face, "-");
-                out.push(text_item(
-                    &shaped,
-                    0..shaped.glyphs.len(),
-                    p.face,
-                    p.scale,
-                    para,
-                    offset + hx,
-                    baseline,
-                ));
+                out.push(text_item(&shaped, 0..shaped.glyphs.len(), p.face, p.scale, para, offset + hx, baseline));
                 if let (Some(uri), Some(area)) = (&p.link, link_areas.last_mut())
                     && &area.2 == uri
                 {
@@ -390,19 +249,9 @@ impl Setter<'_> {
                 }
             }
             for (x0, x1, uri) in link_areas {
-                out.push(frame::Item::Link {
-                    x: x0,
-                    y: baseline - size * 0.85,
-                    w: x1 - x0,
-                    h: size * 1.1,
-                    uri,
-                });
+                out.push(frame::Item::Link { x: x0, y: baseline - size * 0.85, w: x1 - x0, h: size * 1.1, uri });
             }
-            lines.push(Line {
-                height: para.leading,
-                items: out,
-                hyphenated: hyphen.is_some(),
-            });
+            lines.push(Line { height: para.leading, items: out, hyphenated: hyphen.is_some() });
             start = b.position + 1;
         }
         lines
@@ -412,29 +261,12 @@ impl Setter<'_> {
     /// TeX's construction that puts the raggedness at line ends only.
     fn glue(&self, align: Align, space: f32, push: &mut dyn FnMut(Item)) {
         if align == Align::Justify {
-            push(Item::Glue {
-                width: space,
-                stretch: space * 0.6,
-                shrink: space * 0.35,
-            });
+            push(Item::Glue { width: space, stretch: space * 0.6, shrink: space * 0.35 });
         } else {
             let rag = space * 6.0;
-            push(Item::Glue {
-                width: 0.0,
-                stretch: rag,
-                shrink: 0.0,
-            });
-            push(Item::Penalty {
-                width: 0.0,
-                cost: 0.0,
-                flagged: false,
-                hyphen: false,
-            });
-            push(Item::Glue {
-                width: space,
-                stretch: -rag,
-                shrink: 0.0,
-            });
+            push(Item::Glue { width: 0.0, stretch: rag, shrink: 0.0 });
+            push(Item::Penalty { width: 0.0, cost: 0.0, flagged: false, hyphen: false });
+            push(Item::Glue { width: space, stretch: -rag, shrink: 0.0 });
         }
     }
 }
@@ -452,21 +284,10 @@ fn text_item(
     let glyphs = shaped.glyphs[range]
         .iter()
         .map(|g| {
-            let glyph = Glyph {
-                id: g.id,
-                x: pen + g.x_offset as f32 * scale,
-                text: g.text.clone(),
-            };
+            let glyph = Glyph { id: g.id, x: pen + g.x_offset as f32 * scale, text: g.text.clone() };
             pen += g.advance as f32 * scale;
             glyph
         })
         .collect();
-    frame::Item::Text {
-        face,
-        size: para.style.size,
-        color: para.style.color,
-        x,
-        y,
-        glyphs,
-    }
+    frame::Item::Text { face, size: para.style.size, color: para.style.color, x, y, glyphs }
 }

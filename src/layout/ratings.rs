@@ -10,45 +10,25 @@ use crate::markup;
 use crate::theme::Color;
 
 pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
-    let Block::Ratings {
-        cells,
-        style,
-        leading,
-        columns,
-        star,
-        full,
-        empty,
-        space_before,
-    } = block
-    else {
+    let Block::Ratings { cells, style, leading, columns, star, full, empty, space_before } = block else {
         return Vec::new();
     };
     let gutter = 18.0;
     let cell_w = (width - gutter * (*columns as f32 - 1.0)) / *columns as f32;
-    let small = TextStyle {
-        size: style.size * 0.8,
-        color: *empty,
-        ..*style
-    };
-    let value_style = TextStyle {
-        color: muted(style.color),
-        ..small
-    };
+    let small = TextStyle { size: style.size * 0.8, color: *empty, ..*style };
+    let value_style = TextStyle { color: muted(style.color), ..small };
     let value_face = FontBook::face_id(value_style.family, false, false);
-    let value_w = cells
-        .iter()
-        .map(|c| setter.fonts.width(value_face, value_style.size, &c.text))
-        .fold(0.0, f32::max);
+    let value_w = cells.iter().map(|c| setter.fonts.width(value_face, value_style.size, &c.text)).fold(0.0, f32::max);
     let pitch = star * 1.25;
     let mut out = Vec::new();
-    for (r, chunk) in cells.chunks(*columns).enumerate() {
-        let mut row = Row {
-            space_before: if r == 0 { *space_before } else { 0.0 },
-            keep_with_next: true,
-            ..Row::default()
-        };
+    // Balanced columns, filled top to bottom, so that reading down a column follows
+    // the profile's order.
+    let rows = cells.len().div_ceil(*columns);
+    for r in 0..rows {
+        let mut row =
+            Row { space_before: if r == 0 { *space_before } else { 0.0 }, keep_with_next: true, ..Row::default() };
         let mut height: f32 = *leading;
-        for (c, cell) in chunk.iter().enumerate() {
+        for (c, cell) in (0..*columns).filter_map(|c| cells.get(c * rows + r).map(|cell| (c, cell))) {
             let x0 = c as f32 * (cell_w + gutter);
             let stars = cell.scale.round() as usize;
             let stars_w = pitch * stars as f32;
@@ -63,33 +43,32 @@ pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
                 hyphenate: false,
                 space_before: 0.0,
             };
-            let lines = setter.set(&name, name_w);
-            height = height.max(lines.len() as f32 * leading);
+            // A name too long for the space beside the stars gets the cell's width, and
+            // the stars go on the line under it: a name is never broken around them.
+            let face = FontBook::face_id(style.family, style.bold, style.italic);
+            let fits = setter.fonts.width(face, style.size, &cell.name) <= name_w;
+            let lines = setter.set(&name, if fits { name_w } else { cell_w });
+            let name_lines = lines.len().max(1);
+            let star_line = if fits { 0 } else { name_lines };
+            height = height.max((star_line.max(name_lines - 1) + 1) as f32 * leading);
             for (i, line) in lines.into_iter().enumerate() {
                 for mut item in line.items {
                     item.shift(x0, i as f32 * leading);
                     row.items.push(item);
                 }
             }
+            let line_y = star_line as f32 * leading;
             let sx = x0 + cell_w - value_w - 6.0 - stars_w;
-            let cy = leading / 2.0 + style.size * 0.02;
+            let cy = line_y + leading / 2.0 + style.size * 0.02;
             for s in 0..stars {
                 let cx = sx + pitch * (s as f32 + 0.5);
                 let fill = (cell.value - s as f64).clamp(0.0, 1.0);
-                row.items.push(Item::Polygon {
-                    points: star_points(cx, cy, star / 2.0),
-                    color: *empty,
-                });
+                row.items.push(Item::Polygon { points: star_points(cx, cy, star / 2.0), color: *empty });
                 if fill >= 1.0 {
-                    row.items.push(Item::Polygon {
-                        points: star_points(cx, cy, star / 2.0),
-                        color: *full,
-                    });
+                    row.items.push(Item::Polygon { points: star_points(cx, cy, star / 2.0), color: *full });
                 } else if fill > 0.0 {
-                    row.items.push(Item::Polygon {
-                        points: left_half(&star_points(cx, cy, star / 2.0), cx),
-                        color: *full,
-                    });
+                    row.items
+                        .push(Item::Polygon { points: left_half(&star_points(cx, cy, star / 2.0), cx), color: *full });
                 }
             }
             let value = Paragraph {
@@ -104,7 +83,7 @@ pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
             };
             for line in setter.set(&value, value_w + 1.0) {
                 for mut item in line.items {
-                    item.shift(x0 + cell_w - value_w - 1.0, 0.0);
+                    item.shift(x0 + cell_w - value_w - 1.0, line_y);
                     row.items.push(item);
                 }
             }

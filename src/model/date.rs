@@ -23,9 +23,7 @@ impl Date {
             if s.len() == digits && s.bytes().all(|b| b.is_ascii_digit()) {
                 Ok(s.parse().unwrap_or(0))
             } else {
-                Err(format!(
-                    "`{text}` is not a date: the {what} must have {digits} digits"
-                ))
+                Err(format!("`{text}` is not a date: the {what} must have {digits} digits"))
             }
         };
         if parts.is_empty() || parts.len() > 3 {
@@ -36,9 +34,7 @@ impl Date {
             Some(m) => {
                 let m = number(m, 2, "month")?;
                 if !(1..=12).contains(&m) {
-                    return Err(format!(
-                        "`{text}` is not a date: month {m} is not between 01 and 12"
-                    ));
+                    return Err(format!("`{text}` is not a date: month {m} is not between 01 and 12"));
                 }
                 Some(m as u8)
             }
@@ -49,9 +45,7 @@ impl Date {
                 let d = number(d, 2, "day")?;
                 let last = days_in_month(year, u32::from(m));
                 if d == 0 || d > u32::from(last) {
-                    return Err(format!(
-                        "`{text}` is not a date: month {m:02} of {year} has {last} days"
-                    ));
+                    return Err(format!("`{text}` is not a date: month {m:02} of {year} has {last} days"));
                 }
                 Some(d as u8)
             }
@@ -91,14 +85,7 @@ mod tests {
 
     #[test]
     fn parses_the_three_forms() {
-        assert_eq!(
-            Date::parse("2019").unwrap(),
-            Date {
-                year: 2019,
-                month: None,
-                day: None
-            }
-        );
+        assert_eq!(Date::parse("2019").unwrap(), Date { year: 2019, month: None, day: None });
         assert_eq!(Date::parse("2019-03").unwrap().month, Some(3));
         assert_eq!(Date::parse("2020-02-29").unwrap().day, Some(29));
     }
@@ -116,9 +103,6 @@ mod tests {
         let y = Date::parse("2019").unwrap();
         let m = Date::parse("2019-05").unwrap();
         assert_eq!(y.compare_loosely(&m), Ordering::Equal);
-        assert_eq!(
-            Date::parse("2018-12").unwrap().compare_loosely(&m),
-            Ordering::Less
-        );
+        assert_eq!(Date::parse("2018-12").unwrap().compare_loosely(&m), Ordering::Less);
     }
 }

@@ -7,14 +7,11 @@ use super::node::{self, Node, Value};
 use super::*;
 use crate::diag::{Diagnostic, Pos, Report, closest};
 
-const PROFILE_FIELDS: &[&str] = &[
-    "lang", "name", "headline", "photo", "contact", "note", "summary", "keywords", "sections",
-];
+const PROFILE_FIELDS: &[&str] =
+    &["lang", "name", "headline", "photo", "contact", "note", "summary", "keywords", "sections"];
 const CONTACT_FIELDS: &[&str] = &["email", "phone", "website", "location", "links"];
 const LINK_FIELDS: &[&str] = &["label", "url"];
-const SECTION_FIELDS: &[&str] = &[
-    "id", "title", "text", "entries", "ratings", "scale", "facts", "items", "note",
-];
+const SECTION_FIELDS: &[&str] = &["id", "title", "text", "entries", "ratings", "scale", "facts", "items", "note"];
 const ENTRY_FIELDS: &[&str] = &[
     "organization",
     "location",
@@ -60,11 +57,7 @@ pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<P
             return None;
         }
     };
-    let mut d = Decoder {
-        source,
-        report,
-        lang: "en".into(),
-    };
+    let mut d = Decoder { source, report, lang: "en".into() };
     d.profile(&root, path)
 }
 
@@ -97,11 +90,7 @@ impl<'n> Fields<'n> {
 }
 
 fn join(path: &str, field: &str) -> String {
-    if path.is_empty() {
-        field.to_string()
-    } else {
-        format!("{path}.{field}")
-    }
+    if path.is_empty() { field.to_string() } else { format!("{path}.{field}") }
 }
 
 fn is_lang_code(code: &str) -> bool {
@@ -109,8 +98,7 @@ fn is_lang_code(code: &str) -> bool {
     let first = parts.next().unwrap_or("");
     (2..=3).contains(&first.len())
         && first.bytes().all(|b| b.is_ascii_lowercase())
-        && parts
-            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && parts.all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A mapping whose keys are all language codes: translatable text, not fields.
@@ -120,30 +108,20 @@ fn is_text_map(node: &Node) -> bool {
 
 impl Decoder<'_> {
     fn error(&mut self, pos: Pos, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::error(message)
-            .at(pos, Some(self.source))
-            .help(help);
+        let d = Diagnostic::error(message).at(pos, Some(self.source)).help(help);
         self.report.push(d);
     }
 
     fn warn(&mut self, pos: Pos, message: impl Into<String>, help: impl Into<String>) {
-        let d = Diagnostic::warning(message)
-            .at(pos, Some(self.source))
-            .help(help);
+        let d = Diagnostic::warning(message).at(pos, Some(self.source)).help(help);
         self.report.push(d);
     }
 
     fn wrong_type(&mut self, node: &Node, path: &str, expected: &str) {
         self.error(
             node.pos,
-            format!(
-                "`{path}` should be {expected}, but it is {}",
-                node.value.kind()
-            ),
-            format!(
-                "write `{}` as {expected}",
-                path.rsplit('.').next().unwrap_or(path)
-            ),
+            format!("`{path}` should be {expected}, but it is {}", node.value.kind()),
+            format!("write `{}` as {expected}", path.rsplit('.').next().unwrap_or(path)),
         );
     }
 
@@ -153,18 +131,10 @@ impl Decoder<'_> {
             let what = if path.is_empty() { "the profile" } else { path };
             self.error(
                 node.pos,
-                format!(
-                    "`{what}` should be a mapping of fields, but it is {}",
-                    node.value.kind()
-                ),
+                format!("`{what}` should be a mapping of fields, but it is {}", node.value.kind()),
                 format!(
                     "expected fields such as {}",
-                    known
-                        .iter()
-                        .take(4)
-                        .map(|k| format!("`{k}:`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    known.iter().take(4).map(|k| format!("`{k}:`")).collect::<Vec<_>>().join(", ")
                 ),
             );
             return None;
@@ -179,11 +149,7 @@ impl Decoder<'_> {
                 continue;
             };
             if !known.contains(&name.as_str()) {
-                let where_ = if path.is_empty() {
-                    "at the top level".to_string()
-                } else {
-                    format!("in `{path}`")
-                };
+                let where_ = if path.is_empty() { "at the top level".to_string() } else { format!("in `{path}`") };
                 let help = match closest(name, known) {
                     Some(k) => format!("did you mean `{k}`?"),
                     None => format!("known fields here: {}", known.join(", ")),
@@ -191,10 +157,7 @@ impl Decoder<'_> {
                 self.error(key.pos, format!("unknown field `{name}` {where_}"), help);
             }
         }
-        Some(Fields {
-            entries,
-            pos: node.pos,
-        })
+        Some(Fields { entries, pos: node.pos })
     }
 
     /// A scalar as text: numbers and booleans are accepted as what they spell.
@@ -244,11 +207,7 @@ impl Decoder<'_> {
             }
             _ => vec![(self.lang.clone(), self.string(node, path)?)],
         };
-        Some(Text {
-            variants,
-            path: path.to_string(),
-            pos: node.pos,
-        })
+        Some(Text { variants, path: path.to_string(), pos: node.pos })
     }
 
     fn opt_text(&mut self, f: &Fields, key: &str, path: &str) -> Option<Text> {
@@ -271,11 +230,7 @@ impl Decoder<'_> {
             self.wrong_type(node, &path, "a list (lines starting with `- `)");
             return Vec::new();
         };
-        nodes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, n)| item(self, n, &format!("{path}[{i}]")))
-            .collect()
+        nodes.iter().enumerate().filter_map(|(i, n)| item(self, n, &format!("{path}[{i}]"))).collect()
     }
 
     fn strings(&mut self, f: &Fields, key: &str, path: &str) -> Vec<String> {
@@ -332,11 +287,7 @@ impl Decoder<'_> {
         }
         let name = self.opt_text(&f, "name", "");
         if name.is_none() && !f.has("name") {
-            self.error(
-                Pos { line: 1, col: 1 },
-                "the profile has no `name`",
-                "add `name: Your Name` at the top level",
-            );
+            self.error(Pos { line: 1, col: 1 }, "the profile has no `name`", "add `name: Your Name` at the top level");
         }
         let photo = f.get("photo").and_then(|n| {
             let file = self.string(n, "photo")?;
@@ -404,11 +355,7 @@ impl Decoder<'_> {
         match f.get(key) {
             Some(n) => decode(self, n, &join(path, key)),
             None => {
-                self.error(
-                    f.pos,
-                    format!("`{path}` has no `{key}`"),
-                    format!("add `{key}:` to it"),
-                );
+                self.error(f.pos, format!("`{path}` has no `{key}`"), format!("add `{key}:` to it"));
                 None
             }
         }
@@ -421,10 +368,7 @@ impl Decoder<'_> {
             Some(n) => self.string(n, &join(path, "id")).unwrap_or_default(),
             None => title
                 .as_ref()
-                .and_then(|t| {
-                    t.get(&self.lang)
-                        .or(t.variants.first().map(|v| v.1.as_str()))
-                })
+                .and_then(|t| t.get(&self.lang).or(t.variants.first().map(|v| v.1.as_str())))
                 .map(slug)
                 .unwrap_or_default(),
         };
@@ -454,10 +398,7 @@ impl Decoder<'_> {
                 let f = d.fields(n, p, FACT_FIELDS)?;
                 let label = d.required(&f, "label", p, |d, n, p| d.text(n, p));
                 let value = d.required(&f, "value", p, |d, n, p| d.text(n, p));
-                Some(Fact {
-                    label: label?,
-                    value: value?,
-                })
+                Some(Fact { label: label?, value: value? })
             }),
             items: self.list(&f, "items", path, |d, n, p| d.item(n, p)),
             note: self.opt_text(&f, "note", path),
@@ -469,15 +410,9 @@ impl Decoder<'_> {
         if matches!(node.value, Value::Map(_)) && !is_text_map(node) {
             let f = self.fields(node, path, ITEM_FIELDS)?;
             let text = self.required(&f, "text", path, |d, n, p| d.text(n, p))?;
-            return Some(Item {
-                text,
-                tags: self.strings(&f, "tags", path),
-            });
+            return Some(Item { text, tags: self.strings(&f, "tags", path) });
         }
-        Some(Item {
-            text: self.text(node, path)?,
-            tags: Vec::new(),
-        })
+        Some(Item { text: self.text(node, path)?, tags: Vec::new() })
     }
 
     /// Ratings: groups (`group`, `items`) and single items; consecutive single items
@@ -497,9 +432,7 @@ impl Decoder<'_> {
         });
         for g in entries {
             match groups.last_mut() {
-                Some(last) if g.group.is_none() && last.group.is_none() => {
-                    last.items.extend(g.items)
-                }
+                Some(last) if g.group.is_none() && last.group.is_none() => last.items.extend(g.items),
                 _ => groups.push(g),
             }
         }
@@ -523,21 +456,13 @@ impl Decoder<'_> {
                 d.error(
                     n.pos,
                     format!("rating {r} in `{p}` is not a whole or half step"),
-                    format!(
-                        "ratings step by 0.5: use {} or {}",
-                        (r * 2.0).floor() / 2.0,
-                        (r * 2.0).ceil() / 2.0
-                    ),
+                    format!("ratings step by 0.5: use {} or {}", (r * 2.0).floor() / 2.0, (r * 2.0).ceil() / 2.0),
                 );
                 return None;
             }
             Some(r)
         });
-        Some(Rating {
-            name: name?,
-            rating: rating?,
-            tags: self.strings(&f, "tags", path),
-        })
+        Some(Rating { name: name?, rating: rating?, tags: self.strings(&f, "tags", path) })
     }
 
     fn entry(&mut self, node: &Node, path: &str) -> Option<Entry> {
@@ -552,17 +477,11 @@ impl Decoder<'_> {
             summary: self.opt_text(&f, "summary", path),
             details: self.list(&f, "details", path, |d, n, p| {
                 if !matches!(n.value, Value::Map(_)) || is_text_map(n) {
-                    return Some(Detail {
-                        label: None,
-                        text: d.text(n, p)?,
-                    });
+                    return Some(Detail { label: None, text: d.text(n, p)? });
                 }
                 let f = d.fields(n, p, DETAIL_FIELDS)?;
                 let text = d.required(&f, "text", p, |d, n, p| d.text(n, p))?;
-                Some(Detail {
-                    label: d.opt_text(&f, "label", p),
-                    text,
-                })
+                Some(Detail { label: d.opt_text(&f, "label", p), text })
             }),
             highlights: self.list(&f, "highlights", path, |d, n, p| d.item(n, p)),
             keywords: self.list(&f, "keywords", path, |d, n, p| d.text(n, p)),
@@ -574,10 +493,7 @@ impl Decoder<'_> {
     }
 
     fn when(&mut self, f: &Fields, path: &str, named: Option<&Text>) -> When {
-        let name = named
-            .and_then(|t| t.variants.first())
-            .map(|v| format!(" \"{}\"", v.1))
-            .unwrap_or_default();
+        let name = named.and_then(|t| t.variants.first()).map(|v| format!(" \"{}\"", v.1)).unwrap_or_default();
         if let Some(n) = f.get("date") {
             if f.has("start") || f.has("end") {
                 self.error(
@@ -595,13 +511,9 @@ impl Decoder<'_> {
                 _ => false,
             };
             return if is_date {
-                self.date(n, &join(path, "date"))
-                    .map(When::On)
-                    .unwrap_or_default()
+                self.date(n, &join(path, "date")).map(When::On).unwrap_or_default()
             } else {
-                self.text(n, &join(path, "date"))
-                    .map(When::Free)
-                    .unwrap_or_default()
+                self.text(n, &join(path, "date")).map(When::Free).unwrap_or_default()
             };
         }
         let start = f.get("start").and_then(|n| {
@@ -628,11 +540,7 @@ impl Decoder<'_> {
                 "check `start:` and `end:`; they may be swapped",
             );
         }
-        if start.is_none() && end.is_none() {
-            When::Undated
-        } else {
-            When::Range { start, end }
-        }
+        if start.is_none() && end.is_none() { When::Undated } else { When::Range { start, end } }
     }
 }
 
@@ -672,13 +580,7 @@ mod tests {
                 .filter(|d| d.is_error())
                 .map(|d| {
                     let p = d.pos.unwrap_or_default();
-                    format!(
-                        "{}:{} {} | {}",
-                        p.line,
-                        p.col,
-                        d.message,
-                        d.help.clone().unwrap_or_default()
-                    )
+                    format!("{}:{} {} | {}", p.line, p.col, d.message, d.help.clone().unwrap_or_default())
                 })
                 .collect(),
         }
@@ -708,25 +610,27 @@ mod tests {
         let errs = errors(yaml);
         assert_eq!(errs.len(), 5, "{errs:#?}");
         assert!(
-            errs[0].starts_with(
-                "2:1 unknown field `headlin` at the top level | did you mean `headline`?"
-            ),
+            errs[0].starts_with("2:1 unknown field `headlin` at the top level | did you mean `headline`?"),
             "{}",
             errs[0]
         );
         assert!(
-            errs.iter().any(|e| e
-                .starts_with("8:14 entry \"A\" at `sections[0].entries[0]` ends before it starts")),
+            errs.iter().any(|e| e.starts_with("8:14 entry \"A\" at `sections[0].entries[0]` ends before it starts")),
             "{errs:#?}"
         );
-        assert!(errs.iter().any(|e| e.starts_with("9:9 unknown field `highlight` in `sections[0].entries[0]` | did you mean `highlights`?")), "{errs:#?}");
         assert!(
-            errs.iter().any(|e| e.starts_with(
-                "12:31 rating 7 in `sections[1].ratings[0].rating` is outside 0 to 5"
-            )),
+            errs.iter().any(|e| e
+                .starts_with("9:9 unknown field `highlight` in `sections[0].entries[0]` | did you mean `highlights`?")),
             "{errs:#?}"
         );
-        assert!(errs.iter().any(|e| e.contains("not a whole or half step | ratings step by 0.5: use 3 or 3.5")), "{errs:#?}");
+        assert!(
+            errs.iter().any(|e| e.starts_with("12:31 rating 7 in `sections[1].ratings[0].rating` is outside 0 to 5")),
+            "{errs:#?}"
+        );
+        assert!(
+            errs.iter().any(|e| e.contains("not a whole or half step | ratings step by 0.5: use 3 or 3.5")),
+            "{errs:#?}"
+        );
     }
 
     #[test]
@@ -739,17 +643,17 @@ mod tests {
             ]
         );
         let errs = errors("name: [Ada]\n");
-        assert!(
-            errs[0].starts_with("1:7 `name` should be text, but it is a list"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("1:7 `name` should be text, but it is a list"), "{errs:?}");
     }
 
     #[test]
     fn invalid_dates_are_reported() {
-        let errs =
-            errors("name: Ada\nsections:\n  - entries:\n      - { title: X, start: 2019-13 }\n");
-        assert!(errs[0].starts_with("4:28 invalid date in `sections[0].entries[0].start`: `2019-13` is not a date: month 13"), "{errs:?}");
+        let errs = errors("name: Ada\nsections:\n  - entries:\n      - { title: X, start: 2019-13 }\n");
+        assert!(
+            errs[0]
+                .starts_with("4:28 invalid date in `sections[0].entries[0].start`: `2019-13` is not a date: month 13"),
+            "{errs:?}"
+        );
     }
 
     #[test]
@@ -760,20 +664,14 @@ mod tests {
         );
         assert!(errors("  \n")[0].contains("the profile is empty"));
         let errs = errors("name: Ada\nsections: [\n");
-        assert!(
-            errs[0].starts_with("3:1 invalid YAML") || errs[0].starts_with("2:"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("3:1 invalid YAML") || errs[0].starts_with("2:"), "{errs:?}");
         assert!(errors("- a\n- b\n")[0].contains("`the profile` should be a mapping of fields"));
     }
 
     #[test]
     fn bad_language_codes_in_text_maps() {
         let errs = errors("name: { english: Ada }\n");
-        assert!(
-            errs[0].starts_with("1:9 `english` in `name` is not a language code"),
-            "{errs:?}"
-        );
+        assert!(errs[0].starts_with("1:9 `english` in `name` is not a language code"), "{errs:?}");
     }
 
     #[test]
@@ -782,22 +680,13 @@ mod tests {
         let (p, _) = load_str(yaml, Path::new("p.yaml")).unwrap();
         assert_eq!(p.sections[0].items[0].text.get("fr"), Some("Un"));
         assert_eq!(p.sections[0].items[1].tags, vec!["x"]);
-        assert_eq!(
-            p.sections[0].entries[0].details[0].text.get("fr"),
-            Some("Fait")
-        );
-        assert_eq!(
-            p.sections[0].entries[0].highlights[0].text.get("fr"),
-            Some("Dirigé")
-        );
+        assert_eq!(p.sections[0].entries[0].details[0].text.get("fr"), Some("Fait"));
+        assert_eq!(p.sections[0].entries[0].highlights[0].text.get("fr"), Some("Dirigé"));
     }
 
     #[test]
     fn slugs() {
         assert_eq!(slug("Work Experience"), "work-experience");
-        assert_eq!(
-            slug("Expérience professionnelle"),
-            "experience-professionnelle"
-        );
+        assert_eq!(slug("Expérience professionnelle"), "experience-professionnelle");
     }
 }

@@ -23,10 +23,7 @@ pub struct Text {
 
 impl Text {
     pub fn get(&self, lang: &str) -> Option<&str> {
-        self.variants
-            .iter()
-            .find(|(l, _)| l == lang)
-            .map(|(_, t)| t.as_str())
+        self.variants.iter().find(|(l, _)| l == lang).map(|(_, t)| t.as_str())
     }
 }
 
@@ -176,10 +173,7 @@ impl Profile {
                 g.items.iter().for_each(|r| f(&r.name));
             }
             fn entry(e: &Entry, f: &mut dyn FnMut(&Text)) {
-                for t in [&e.organization, &e.location, &e.title, &e.summary]
-                    .into_iter()
-                    .flatten()
-                {
+                for t in [&e.organization, &e.location, &e.title, &e.summary].into_iter().flatten() {
                     f(t);
                 }
                 if let When::Free(t) = &e.when {
@@ -210,20 +204,11 @@ pub fn load(path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> 
         ]
     })?;
     let source = String::from_utf8(bytes).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count();
         vec![
             Diagnostic::error("the profile is not UTF-8 text")
                 .in_file(path)
-                .at(
-                    Pos {
-                        line: line as u32,
-                        col: 1,
-                    },
-                    None,
-                )
+                .at(Pos { line: line as u32, col: 1 }, None)
                 .help("save the file as UTF-8; is it the right file?"),
         ]
     })?;
@@ -234,11 +219,7 @@ pub fn load(path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> 
 pub fn load_str(source: &str, path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut report = Report::default();
     let profile = decode::decode(source, path, &mut report);
-    let diagnostics: Vec<Diagnostic> = report
-        .diagnostics
-        .into_iter()
-        .map(|d| d.in_file(path))
-        .collect();
+    let diagnostics: Vec<Diagnostic> = report.diagnostics.into_iter().map(|d| d.in_file(path)).collect();
     match profile {
         Some(p) if !diagnostics.iter().any(Diagnostic::is_error) => Ok((p, diagnostics)),
         _ => Err(diagnostics),

@@ -46,13 +46,7 @@ impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned = Spanned::<Value>::deserialize(d)?;
         let at = spanned.referenced;
-        Ok(Node {
-            value: spanned.value,
-            pos: Pos {
-                line: at.line() as u32,
-                col: at.column() as u32,
-            },
-        })
+        Ok(Node { value: spanned.value, pos: Pos { line: at.line() as u32, col: at.column() as u32 } })
     }
 }
 
@@ -130,22 +124,11 @@ pub struct SyntaxError {
 /// Parses YAML (or JSON, which YAML includes) into a positioned tree.
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
     serde_saphyr::from_str::<Node>(source).map_err(|e| {
-        let pos = e.location().map(|l| Pos {
-            line: l.line() as u32,
-            col: l.column() as u32,
-        });
+        let pos = e.location().map(|l| Pos { line: l.line() as u32, col: l.column() as u32 });
         // The library's message repeats the position and a snippet; keep its first line.
         let text = e.to_string();
-        let first = text
-            .lines()
-            .next()
-            .unwrap_or("invalid YAML")
-            .trim()
-            .to_string();
-        SyntaxError {
-            message: strip_position_suffix(&first),
-            pos,
-        }
+        let first = text.lines().next().unwrap_or("invalid YAML").trim().to_string();
+        SyntaxError { message: strip_position_suffix(&first), pos }
     })
 }
 
@@ -176,16 +159,10 @@ mod tests {
     #[test]
     fn every_value_has_its_position() {
         let doc = parse("name: Ada\nsections:\n  - title: Work\n    scale: 5\n").unwrap();
-        let Value::Map(top) = &doc.value else {
-            panic!()
-        };
+        let Value::Map(top) = &doc.value else { panic!() };
         assert_eq!(top[0].1.pos, Pos { line: 1, col: 7 });
-        let Value::Seq(sections) = &top[1].1.value else {
-            panic!()
-        };
-        let Value::Map(section) = &sections[0].value else {
-            panic!()
-        };
+        let Value::Seq(sections) = &top[1].1.value else { panic!() };
+        let Value::Map(section) = &sections[0].value else { panic!() };
         assert_eq!(section[1].0.pos, Pos { line: 4, col: 5 });
         assert_eq!(section[1].1.value, Value::Int(5));
     }

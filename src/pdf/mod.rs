@@ -7,10 +7,9 @@ mod subset;
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode,
-    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing,
-    Pt, RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextMatrix, WindingOrder,
-    XObjectTransform,
+    Actions, BorderArray, Codepoint, Color, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, RawImageData,
+    RawImageFormat, Rect, Rgb, TextItem, TextMatrix, WindingOrder, XObjectTransform,
 };
 
 use crate::frame::{Document, Item};
@@ -54,10 +53,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
             .ok_or_else(|| format!("cannot read the subset of {}", source.postscript_name))?;
         parsed.font_name = Some(sub.name);
         let id = FontId(format!("F{face}"));
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
         fonts.insert(*face, (id, sub.new_ids));
     }
 
@@ -81,64 +77,32 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         let mut ops = Vec::new();
         for item in &page.items {
             match item {
-                Item::Text {
-                    face,
-                    size,
-                    color,
-                    x,
-                    y,
-                    glyphs,
-                } => {
+                Item::Text { face, size, color, x, y, glyphs } => {
                     let Some((font, new_ids)) = fonts.get(face) else {
                         continue;
                     };
                     ops.push(Op::StartTextSection);
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font.clone()),
-                        size: Pt(*size),
-                    });
+                    ops.push(Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(*size) });
                     ops.push(Op::SetFillColor { col: rgb(*color) });
                     for g in glyphs {
-                        ops.push(Op::SetTextMatrix {
-                            matrix: TextMatrix::Translate(Pt(x + g.x), Pt(h - y)),
-                        });
+                        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x + g.x), Pt(h - y)) });
                         let gid = new_ids.get(&g.id).copied().unwrap_or(0);
                         ops.push(Op::ShowText {
-                            items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
-                                gid,
-                                0.0,
-                                g.text.clone(),
-                            )])],
+                            items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(gid, 0.0, g.text.clone())])],
                         });
                     }
                     ops.push(Op::EndTextSection);
                 }
-                Item::Rect {
-                    x,
-                    y,
-                    w,
-                    h: rh,
-                    color,
-                } => {
+                Item::Rect { x, y, w, h: rh, color } => {
                     let points = [(*x, *y), (x + w, *y), (x + w, y + rh), (*x, y + rh)];
                     ops.push(Op::SetFillColor { col: rgb(*color) });
-                    ops.push(Op::DrawPolygon {
-                        polygon: polygon(&points, h),
-                    });
+                    ops.push(Op::DrawPolygon { polygon: polygon(&points, h) });
                 }
                 Item::Polygon { points, color } => {
                     ops.push(Op::SetFillColor { col: rgb(*color) });
-                    ops.push(Op::DrawPolygon {
-                        polygon: polygon(points, h),
-                    });
+                    ops.push(Op::DrawPolygon { polygon: polygon(points, h) });
                 }
-                Item::Image {
-                    image,
-                    x,
-                    y,
-                    w,
-                    h: ih,
-                } => {
+                Item::Image { image, x, y, w, h: ih } => {
                     let img = &doc.images[*image];
                     // At dpi 72 the image is one point per pixel; scale to the box.
                     ops.push(Op::UseXobject {
@@ -153,13 +117,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
                         },
                     });
                 }
-                Item::Link {
-                    x,
-                    y,
-                    w,
-                    h: lh,
-                    uri,
-                } => {
+                Item::Link { x, y, w, h: lh, uri } => {
                     ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(
                             Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
@@ -179,18 +137,13 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
     for b in &doc.outline {
         pdf.add_bookmark(&b.title, b.page + 1);
     }
-    let options = PdfSaveOptions {
-        subset_fonts: false,
-        image_optimization: None,
-        ..PdfSaveOptions::default()
-    };
+    let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     finish(&mut lo, doc);
     lo.compress();
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| format!("cannot write the PDF: {e}"))?;
+    lo.save_to(&mut bytes).map_err(|e| format!("cannot write the PDF: {e}"))?;
     Ok(bytes)
 }
 
@@ -217,12 +170,7 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
 }
 
 fn rgb(c: theme::Color) -> Color {
-    Color::Rgb(Rgb {
-        r: c.0[0],
-        g: c.0[1],
-        b: c.0[2],
-        icc_profile: None,
-    })
+    Color::Rgb(Rgb { r: c.0[0], g: c.0[1], b: c.0[2], icc_profile: None })
 }
 
 /// A filled polygon; `page_h` flips y to PDF's upward axis.
@@ -231,13 +179,7 @@ fn polygon(points: &[(f32, f32)], page_h: f32) -> Polygon {
         rings: vec![PolygonRing {
             points: points
                 .iter()
-                .map(|(x, y)| LinePoint {
-                    p: Point {
-                        x: Pt(*x),
-                        y: Pt(page_h - y),
-                    },
-                    bezier: false,
-                })
+                .map(|(x, y)| LinePoint { p: Point { x: Pt(*x), y: Pt(page_h - y) }, bezier: false })
                 .collect(),
         }],
         mode: PaintMode::Fill,

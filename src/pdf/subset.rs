@@ -17,31 +17,14 @@ pub struct Subset {
     pub name: String,
 }
 
-pub fn subset_font(
-    bytes: &[u8],
-    postscript_name: &str,
-    used: &BTreeMap<u16, String>,
-) -> Result<Subset, String> {
-    let data = ReadScope::new(bytes)
-        .read::<FontData<'_>>()
-        .map_err(|e| e.to_string())?;
+pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeMap<u16, String>) -> Result<Subset, String> {
+    let data = ReadScope::new(bytes).read::<FontData<'_>>().map_err(|e| e.to_string())?;
     let provider = data.table_provider(0).map_err(|e| e.to_string())?;
     // .notdef first; allsorts numbers the subset's glyphs in the order given.
-    let ids: Vec<u16> = std::iter::once(0)
-        .chain(used.keys().copied().filter(|g| *g != 0))
-        .collect();
-    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-        .map_err(|e| e.to_string())?;
-    let new_ids = ids
-        .iter()
-        .enumerate()
-        .map(|(new, old)| (*old, new as u16))
-        .collect();
-    Ok(Subset {
-        bytes,
-        new_ids,
-        name: format!("{}+{postscript_name}", tag(&ids)),
-    })
+    let ids: Vec<u16> = std::iter::once(0).chain(used.keys().copied().filter(|g| *g != 0)).collect();
+    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| e.to_string())?;
+    let new_ids = ids.iter().enumerate().map(|(new, old)| (*old, new as u16)).collect();
+    Ok(Subset { bytes, new_ids, name: format!("{}+{postscript_name}", tag(&ids)) })
 }
 
 /// Six capital letters from a hash of the glyph set (FNV-1a).
@@ -53,7 +36,5 @@ fn tag(ids: &[u16]) -> String {
             h = h.wrapping_mul(0x100000001b3);
         }
     }
-    (0..6)
-        .map(|i| char::from(b'A' + ((h >> (i * 8)) % 26) as u8))
-        .collect()
+    (0..6).map(|i| char::from(b'A' + ((h >> (i * 8)) % 26) as u8)).collect()
 }
