@@ -11,6 +11,8 @@ pub struct Glyph {
     pub id: u16,
     /// Offset from the run's origin.
     pub x: f32,
+    /// Distance to the next glyph's origin, kerning included.
+    pub advance: f32,
     /// The characters this glyph shows, for text extraction ("fi" for a ligature).
     pub text: String,
 }

@@ -68,7 +68,19 @@ fn render_and_check(profile: &Path, lang: &str, dir: &Path) -> PathBuf {
         profile.display(),
         String::from_utf8_lossy(&check.stderr)
     );
+    // The typographic figures of the quality bar.
+    let lines = figure(&report, "lines ");
+    assert!(figure(&report, "loose ") * 50 <= lines, "loose lines at most 2%:\n{report}");
+    assert_eq!(figure(&report, "hyphen ladders "), 0, "{report}");
+    let inner = figure(&report, "inner paragraph lines ");
+    assert!(figure(&report, "of them flush right ") * 100 >= inner * 95, "95% flush right:\n{report}");
     out
+}
+
+/// The number after `label` in pdfcheck's report.
+fn figure(report: &str, label: &str) -> usize {
+    let at = report.find(label).unwrap_or_else(|| panic!("{label:?} in {report}")) + label.len();
+    report[at..].split(|c: char| !c.is_ascii_digit()).next().and_then(|n| n.parse().ok()).expect("a number")
 }
 
 #[test]
@@ -109,6 +121,7 @@ fn the_text_comes_back_in_reading_order() {
         at += found;
     }
     assert!(text.contains("4.5/5"), "ratings are extractable text");
+    assert!(text.contains("first thing every"), "the fi ligature extracts as its letters");
     assert!(text.contains("Page") || text.contains("1 / 3"), "page numbers in the footer");
 }
 
