@@ -97,6 +97,8 @@ pub struct Bookmark {
     pub title: String,
     /// 0-based page index.
     pub page: usize,
+    /// Top of the bookmarked row, from the top of the page.
+    pub y: f32,
 }
 
 #[derive(Clone, Debug, Default)]

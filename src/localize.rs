@@ -74,6 +74,8 @@ struct Resolver<'a> {
     main: &'a str,
     locale: &'a Locale,
     warnings: Vec<Diagnostic>,
+    /// Plain (untranslated) texts used in a language other than the profile's.
+    plain: Vec<String>,
 }
 
 impl Resolver<'_> {
@@ -86,6 +88,11 @@ impl Resolver<'_> {
     fn raw(&mut self, t: &Text) -> String {
         if let Some(s) = t.get(self.lang) {
             return s.to_string();
+        }
+        if !t.translated {
+            // One plain string serves every language: names, places, keywords.
+            self.plain.push(t.path.clone());
+            return t.variants.first().map(|(_, s)| s.clone()).unwrap_or_default();
         }
         let (from, s) = t
             .get(self.main)
@@ -107,7 +114,7 @@ impl Resolver<'_> {
 /// The profile in `lang`, with the warnings for every text that had to fall back.
 pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
     let locale = Locale::for_language(lang);
-    let mut r = Resolver { lang, main: &profile.lang, locale: &locale, warnings: Vec::new() };
+    let mut r = Resolver { lang, main: &profile.lang, locale: &locale, warnings: Vec::new(), plain: Vec::new() };
     let sections = profile
         .sections
         .iter()
@@ -154,6 +161,21 @@ pub fn localize(profile: &Profile, lang: &str) -> (Resume, Vec<Diagnostic>) {
         sections,
         locale: locale.clone(),
     };
+    if !r.plain.is_empty() {
+        let shown: Vec<&str> = r.plain.iter().take(3).map(String::as_str).collect();
+        let more = if r.plain.len() > 3 { format!(" and {} more", r.plain.len() - 3) } else { String::new() };
+        r.warnings.push(
+            Diagnostic::warning(format!(
+                "{} texts are written once, not per language, and print as written in the {lang} variant: {}{more}",
+                r.plain.len(),
+                shown.join(", ")
+            ))
+            .help(format!(
+                "names, places and keywords usually need no translation; to translate a text, write it as {{ {}: ..., {lang}: ... }}",
+                profile.lang
+            )),
+        );
+    }
     (resume, r.warnings)
 }
 
@@ -191,8 +213,12 @@ mod tests {
         assert_eq!(fr.sections[0].title.as_deref(), Some("Travail"));
         assert_eq!(fr.sections[0].entries[0].dates.as_deref(), Some("mars 2019 – aujourd’hui"));
         let w: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
-        assert!(w.contains(&"sections[0].entries[0].title: no fr text, using en".to_string()), "{w:?}");
-        assert!(w.contains(&"sections[0].entries[0].details[0].text: no fr text, using en".to_string()), "{w:?}");
+        // A map without the language falls back with its own warning; plain strings
+        // (written once for every language) are summed up in one.
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w[0], "sections[0].entries[0].details[0].text: no fr text, using en");
+        assert!(w[1].starts_with("3 texts are written once, not per language"), "{w:?}");
+        assert!(w[1].contains("sections[0].entries[0].title"), "{w:?}");
         let (en, warnings) = localize(&p, "en");
         assert!(warnings.is_empty());
         assert_eq!(en.sections[0].entries[0].dates.as_deref(), Some("Mar. 2019 – present"));

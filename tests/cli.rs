@@ -245,3 +245,39 @@ fn usage_errors_exit_with_status_2_and_themes_are_listed() {
     let themes = String::from_utf8_lossy(&cvpdf(&["themes"]).stdout).into_owned();
     assert!(themes.starts_with("classic "), "{themes}");
 }
+
+#[test]
+fn outline_metadata_and_language_are_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cv.pdf");
+    let profile = root().join("profiles/camille-durand.yaml");
+    let o = Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+        .args(["render", profile.to_str().unwrap(), "--lang", "fr", "-o", out.to_str().unwrap()])
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json = String::from_utf8_lossy(&tool("qpdf", &["--json", "--json-key=outlines", out.to_str().unwrap()]).stdout)
+        .into_owned();
+    let titles: Vec<&str> = json.split("\"title\": \"").skip(1).filter_map(|t| t.split('"').next()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Ce que je recherche",
+            "Expérience professionnelle",
+            "Formation",
+            "Compétences",
+            "Langues",
+            "Informations personnelles"
+        ],
+        "one bookmark per section, in reading order"
+    );
+    let info = String::from_utf8_lossy(&tool("pdfinfo", &[out.to_str().unwrap()]).stdout).into_owned();
+    assert!(info.contains("Title:           Camille Durand – CV"), "{info}");
+    assert!(info.contains("Author:          Camille Durand"), "{info}");
+    assert!(info.contains("Subject:         Responsable de l’ingénierie plateforme"), "{info}");
+    assert!(info.contains("Creator:         cvpdf "), "{info}");
+    assert!(info.contains("CreationDate:    Tue Nov 14 22:13:20 2023 UTC"), "SOURCE_DATE_EPOCH dates the PDF: {info}");
+    let qdf = tool("qpdf", &["--qdf", "--object-streams=disable", out.to_str().unwrap(), "-"]);
+    assert!(String::from_utf8_lossy(&qdf.stdout).contains("/Lang (fr)"), "the document language is the one rendered");
+}

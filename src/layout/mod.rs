@@ -162,7 +162,7 @@ fn place(
     page_index: usize,
 ) {
     if let Some(title) = row.bookmark {
-        outline.push(Bookmark { title, page: page_index });
+        outline.push(Bookmark { title, page: page_index, y });
     }
     if debug {
         page.items.push(Item::Rect { x, y, w: width, h: 0.3, color: DEBUG_ROW });

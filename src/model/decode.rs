@@ -180,6 +180,7 @@ impl Decoder<'_> {
 
     /// Translatable text: a string, or a map from language code to string.
     fn text(&mut self, node: &Node, path: &str) -> Option<Text> {
+        let translated = matches!(node.value, Value::Map(_));
         let variants = match &node.value {
             Value::Map(entries) => {
                 let mut variants = Vec::new();
@@ -207,7 +208,7 @@ impl Decoder<'_> {
             }
             _ => vec![(self.lang.clone(), self.string(node, path)?)],
         };
-        Some(Text { variants, path: path.to_string(), pos: node.pos })
+        Some(Text { variants, path: path.to_string(), pos: node.pos, translated })
     }
 
     fn opt_text(&mut self, f: &Fields, key: &str, path: &str) -> Option<Text> {
@@ -339,6 +340,7 @@ impl Decoder<'_> {
                     variants: vec![(d.lang.clone(), url.clone())],
                     path: join(p, "label"),
                     pos: f.pos,
+                    translated: false,
                 });
                 Some(Link { label, url })
             }),

@@ -18,6 +18,8 @@ pub struct Text {
     pub variants: Vec<(String, String)>,
     /// Where the field sits in the profile, for fallback warnings: `sections[1].title`.
     pub path: String,
+    /// Written as a map by language (rather than one plain string for every language).
+    pub translated: bool,
     pub pos: Pos,
 }
 

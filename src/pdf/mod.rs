@@ -134,10 +134,16 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
     }
     pdf.with_pages(pages);
-    for b in &doc.outline {
-        pdf.add_bookmark(&b.title, b.page + 1);
-    }
-    let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
+    // Photos are stored as JPEG at the resolution layout chose; nothing else is resized.
+    let photos = printpdf::ImageOptimizationOptions {
+        quality: Some(0.88),
+        max_image_size: None,
+        dither_greyscale: None,
+        convert_to_greyscale: Some(false),
+        auto_optimize: Some(false),
+        format: Some(printpdf::ImageCompression::Jpeg),
+    };
+    let options = PdfSaveOptions { subset_fonts: false, image_optimization: Some(photos), ..PdfSaveOptions::default() };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     finish(&mut lo, doc);
@@ -163,10 +169,64 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
         && let Ok(catalog) = lo.get_dictionary_mut(root)
     {
         catalog.set("Lang", Object::string_literal(doc.meta.lang.clone()));
-        if !doc.outline.is_empty() {
-            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-        }
     }
+    outline(lo, doc);
+}
+
+/// The document outline, one entry per section in reading order, each opening its
+/// page at the section's heading. (printpdf sorts bookmarks by page and then by
+/// name, which loses the reading order, so the outline is written here.)
+fn outline(lo: &mut lopdf::Document, doc: &Document) {
+    use lopdf::{Dictionary, Object};
+    let pages = lo.get_pages();
+    let entries: Vec<_> = doc
+        .outline
+        .iter()
+        .filter_map(|b| {
+            let page = *pages.get(&(b.page as u32 + 1))?;
+            let height = doc.pages.get(b.page).map_or(0.0, |p| p.height);
+            Some((b, page, height))
+        })
+        .collect();
+    let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned() else { return };
+    if entries.is_empty() {
+        return;
+    }
+    let outlines = lo.new_object_id();
+    let ids: Vec<_> = entries.iter().map(|_| lo.new_object_id()).collect();
+    for (i, (b, page, height)) in entries.iter().enumerate() {
+        let mut item = Dictionary::new();
+        item.set("Title", Object::string_literal(utf16be(&b.title)));
+        item.set("Parent", outlines);
+        let top = (height - b.y + 2.0).max(0.0);
+        item.set("Dest", vec![Object::Reference(*page), "XYZ".into(), Object::Null, Object::Real(top), Object::Null]);
+        if i > 0 {
+            item.set("Prev", ids[i - 1]);
+        }
+        if i + 1 < ids.len() {
+            item.set("Next", ids[i + 1]);
+        }
+        lo.objects.insert(ids[i], Object::Dictionary(item));
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", "Outlines");
+    dict.set("First", ids[0]);
+    dict.set("Last", ids[ids.len() - 1]);
+    dict.set("Count", ids.len() as i64);
+    lo.objects.insert(outlines, Object::Dictionary(dict));
+    if let Ok(catalog) = lo.get_dictionary_mut(root) {
+        catalog.set("Outlines", outlines);
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+}
+
+/// A PDF text string in UTF-16BE with its byte-order mark, for titles outside ASCII.
+fn utf16be(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        out.extend(unit.to_be_bytes());
+    }
+    out
 }
 
 fn rgb(c: theme::Color) -> Color {
