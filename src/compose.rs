@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::localize::{Entry, Resume, Section};
 use crate::markup::{self, Inline};
-use crate::theme::{Color, Family, Side, Theme};
+use crate::theme::{Color, Family, PhotoShape, RatingShape, Side, Theme};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TextStyle {
@@ -74,6 +74,7 @@ pub enum Block {
         style: TextStyle,
         leading: f32,
         columns: usize,
+        shape: RatingShape,
         star: f32,
         full: Color,
         empty: Color,
@@ -232,7 +233,11 @@ impl Composer<'_> {
             lines,
             photo: r.photo.clone().filter(|_| t.photo.show),
             photo_width: t.photo.width.0,
-            photo_height: t.photo.width.0 * t.photo.aspect,
+            photo_height: if t.photo.shape == PhotoShape::Circle {
+                t.photo.width.0
+            } else {
+                t.photo.width.0 * t.photo.aspect
+            },
         }
     }
 
@@ -293,6 +298,7 @@ impl Composer<'_> {
                 style: self.body(),
                 leading: t.sizes.body * t.leading * 1.35,
                 columns: rating_columns.max(1),
+                shape: t.ratings.style,
                 star: t.ratings.size,
                 full: t.colors.accent,
                 empty: t.colors.rating_empty,

@@ -84,12 +84,16 @@ pub struct Face {
     pub bytes: &'static [u8],
 }
 
-/// Pixels ready to embed, already at print resolution.
+/// An image ready to embed: JPEG data (colour or grey) at print resolution, and
+/// the coverage of each pixel (a soft mask) when it is not a plain rectangle.
 #[derive(Clone, Debug)]
 pub struct Image {
     pub width: u32,
     pub height: u32,
-    pub rgb: Vec<u8>,
+    pub jpeg: Vec<u8>,
+    pub gray: bool,
+    /// One byte a pixel, row by row.
+    pub alpha: Option<Vec<u8>>,
 }
 
 #[derive(Clone, Debug)]

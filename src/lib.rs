@@ -50,7 +50,13 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     let composed = compose::compose(&resume, theme);
     let photo = match (&resume.photo, &composed.header) {
         (Some(path), compose::Block::Header { photo: Some(_), photo_width, photo_height, .. }) => {
-            let image = photo::load(path, *photo_width, *photo_height).map_err(|message| {
+            let frame = photo::Frame {
+                width: *photo_width,
+                height: *photo_height,
+                shape: theme.photo.shape,
+                greyscale: theme.photo.greyscale,
+            };
+            let image = photo::load(path, frame).map_err(|message| {
                 let pos = profile.photo.as_ref().map(|(_, p)| *p).unwrap_or_default();
                 let source = std::fs::read_to_string(&profile.source).ok();
                 vec![

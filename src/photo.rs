@@ -1,40 +1,71 @@
 //! The portrait: decoded with the image crate within limits, turned upright (EXIF),
-//! cropped to the theme's box and stored at print resolution, not camera resolution.
+//! cropped to the theme's box and shape, and stored at print resolution as JPEG.
+//! A JPEG that needs none of this is embedded byte for byte.
 
 use std::path::Path;
 
-use image::{DynamicImage, ImageDecoder, ImageReader, Limits};
+use image::codecs::jpeg::JpegEncoder;
+use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader, Limits, metadata::Orientation};
 
 use crate::frame::Image;
+use crate::theme::PhotoShape;
 
 /// Pixels per inch the photo is stored at, at its printed size.
 const PRINT_PPI: f32 = 300.0;
+/// A JPEG is embedded untouched up to this resolution at its printed size.
+const MAX_PASSTHROUGH_PPI: f32 = 400.0;
 /// Larger images are refused before they are decoded (a decompression bomb).
 const MAX_SIDE: u32 = 16_000;
 const MAX_BYTES: u64 = 512 * 1024 * 1024;
+const JPEG_QUALITY: u8 = 88;
 
-/// Loads `path` for a box `width` × `height` points; the error says what is wrong.
-pub fn load(path: &Path, width: f32, height: f32) -> Result<Image, String> {
+/// The box a photo is printed in, in points, and how.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame {
+    pub width: f32,
+    pub height: f32,
+    pub shape: PhotoShape,
+    pub greyscale: bool,
+}
+
+/// Loads `path` for `frame`; the error says what is wrong.
+pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))?;
     // The contents decide the format, not the file name: a text file named .jpg is not a photo.
     let format = image::guess_format(&bytes)
         .ok()
-        .filter(|f| matches!(f, image::ImageFormat::Jpeg | image::ImageFormat::Png | image::ImageFormat::WebP))
+        .filter(|f| matches!(f, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP))
         .ok_or_else(|| format!("{} is not a JPEG, PNG or WebP image", path.display()))?;
-    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(|e| describe(path, e))?;
-    let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| describe(path, e))?;
-    if let Some(o) = orientation {
-        img.apply_orientation(o);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let (w, h) = decoder.dimensions();
+    if format == ImageFormat::Jpeg && passes_through(w, h, orientation, frame) {
+        let gray = matches!(decoder.color_type(), image::ColorType::L8);
+        drop(decoder);
+        return Ok(Image { width: w, height: h, jpeg: bytes, gray, alpha: None });
     }
-    Ok(fit(img, width, height))
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| describe(path, e))?;
+    img.apply_orientation(orientation);
+    Ok(prepare(img, frame))
+}
+
+/// Whether the file can go into the PDF as it is: upright, of the box's shape (or
+/// printed in its own), plain rectangle, colour as wanted, not far above print resolution.
+fn passes_through(w: u32, h: u32, orientation: Orientation, frame: Frame) -> bool {
+    let aspect_ok = match frame.shape {
+        PhotoShape::Original => true,
+        PhotoShape::Square => ((h as f32 / w as f32) - frame.height / frame.width).abs() < 0.01,
+        PhotoShape::Circle | PhotoShape::Rounded => false,
+    };
+    let ppi = w as f32 / (frame.width / 72.0);
+    orientation == Orientation::NoTransforms && aspect_ok && !frame.greyscale && ppi <= MAX_PASSTHROUGH_PPI
 }
 
 fn describe(path: &Path, e: image::ImageError) -> String {
@@ -48,44 +79,176 @@ fn describe(path: &Path, e: image::ImageError) -> String {
     }
 }
 
-/// Crops the centre to the box's aspect and scales down to `PRINT_PPI`.
-fn fit(img: DynamicImage, width: f32, height: f32) -> Image {
-    let (w, h) = (img.width().max(1), img.height().max(1));
-    let box_aspect = height / width;
+/// Crops the centre to the box's aspect, scales down to `PRINT_PPI`, applies the
+/// shape as an alpha mask (with the file's own transparency) and encodes as JPEG.
+fn prepare(img: DynamicImage, frame: Frame) -> Image {
+    let (w, h) = img.dimensions();
+    let (w, h) = (w.max(1), h.max(1));
+    let box_aspect = if frame.shape == PhotoShape::Original { h as f32 / w as f32 } else { frame.height / frame.width };
     let (cw, ch) = if (h as f32 / w as f32) > box_aspect {
         (w, ((w as f32 * box_aspect).round() as u32).clamp(1, h))
     } else {
         (((h as f32 / box_aspect).round() as u32).clamp(1, w), h)
     };
+    // Faces sit in the upper part of a portrait: crop more from the bottom than the top.
     let mut img = img.crop_imm((w - cw) / 2, (h - ch) / 3, cw, ch);
-    let target_w = (width / 72.0 * PRINT_PPI).round() as u32;
+    let target_w = (frame.width / 72.0 * PRINT_PPI).round().max(1.0) as u32;
     if img.width() > target_w {
         let target_h = (target_w as f32 * ch as f32 / cw as f32).round().max(1.0) as u32;
         img = img.resize_exact(target_w, target_h, image::imageops::FilterType::Triangle);
     }
-    // Transparent areas are flattened on white paper.
-    let rgba = img.to_rgba8();
-    let mut rgb = Vec::with_capacity(rgba.len() / 4 * 3);
-    for p in rgba.pixels() {
-        let a = u16::from(p[3]);
-        for c in &p.0[..3] {
-            rgb.push(((u16::from(*c) * a + 255 * (255 - a)) / 255) as u8);
+    let (w, h) = img.dimensions();
+    let mut alpha: Option<Vec<u8>> = img.color().has_alpha().then(|| img.to_rgba8().pixels().map(|p| p[3]).collect());
+    if let Some(mask) = shape_mask(w, h, frame.shape) {
+        alpha = Some(match alpha {
+            Some(a) => a.iter().zip(&mask).map(|(a, m)| ((u16::from(*a) * u16::from(*m)) / 255) as u8).collect(),
+            None => mask,
+        });
+    }
+    if alpha.as_ref().is_some_and(|a| a.iter().all(|x| *x == 255)) {
+        alpha = None;
+    }
+    let gray = frame.greyscale;
+    let pixels = if gray { DynamicImage::ImageLuma8(img.to_luma8()) } else { DynamicImage::ImageRgb8(img.to_rgb8()) };
+    let mut jpeg = Vec::new();
+    // Encoding a decoded in-memory image into a Vec cannot fail.
+    let _ = JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY).encode_image(&pixels);
+    Image { width: w, height: h, jpeg, gray, alpha }
+}
+
+/// Coverage (0–255) of each pixel by the shape, antialiased at the edge; `None` for
+/// shapes that cover the whole rectangle.
+fn shape_mask(w: u32, h: u32, shape: PhotoShape) -> Option<Vec<u8>> {
+    let (wf, hf) = (w as f32, h as f32);
+    let radius = match shape {
+        PhotoShape::Circle => wf.min(hf) / 2.0,
+        PhotoShape::Rounded => wf.min(hf) * 0.08,
+        PhotoShape::Square | PhotoShape::Original => return None,
+    };
+    let mut mask = Vec::with_capacity((w * h) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+            // Distance outside the rounded rectangle (a circle is its extreme case).
+            let (cx, cy) = if shape == PhotoShape::Circle {
+                (wf / 2.0, hf / 2.0)
+            } else {
+                (px.clamp(radius, wf - radius), py.clamp(radius, hf - radius))
+            };
+            let d = ((px - cx).powi(2) + (py - cy).powi(2)).sqrt() - radius;
+            mask.push(((0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8);
         }
     }
-    Image { width: rgba.width(), height: rgba.height(), rgb }
+    Some(mask)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const BOX: Frame = Frame { width: 85.0, height: 106.25, shape: PhotoShape::Square, greyscale: false };
+
     #[test]
     fn crops_to_the_box_and_downsamples_to_print_resolution() {
-        let big = DynamicImage::new_rgb8(3000, 2000);
-        let img = fit(big, 85.0, 106.25); // 30 mm × 37.5 mm
+        let img = prepare(DynamicImage::new_rgb8(3000, 2000), BOX);
         assert_eq!(img.width, (85.0_f32 / 72.0 * 300.0).round() as u32);
         let aspect = img.height as f32 / img.width as f32;
         assert!((aspect - 1.25).abs() < 0.01, "{aspect}");
-        assert_eq!(img.rgb.len(), (img.width * img.height * 3) as usize);
+        assert!(img.jpeg.starts_with(&[0xFF, 0xD8]), "stored as JPEG");
+        assert!(img.alpha.is_none());
+    }
+
+    #[test]
+    fn a_circle_is_an_alpha_mask() {
+        let img = prepare(DynamicImage::new_rgb8(400, 400), Frame { shape: PhotoShape::Circle, ..BOX });
+        let a = img.alpha.expect("mask");
+        let (w, h) = (img.width as usize, img.height as usize);
+        assert_eq!(a[0], 0, "corner outside");
+        assert_eq!(a[(h / 2) * w + w / 2], 255, "centre inside");
+    }
+
+    #[test]
+    fn png_transparency_is_kept_and_greyscale_on_request() {
+        let mut rgba = image::RgbaImage::new(100, 125);
+        rgba.put_pixel(50, 60, image::Rgba([255, 0, 0, 255]));
+        let img = prepare(DynamicImage::ImageRgba8(rgba), Frame { greyscale: true, ..BOX });
+        assert!(img.gray);
+        let a = img.alpha.expect("the file's transparency");
+        assert!(a.contains(&0) && a.contains(&255));
+    }
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    }
+
+    #[test]
+    fn exif_orientation_is_applied() {
+        // Stored 200×100 with orientation 6: upright it is 100×200, red on top.
+        let img = load(&fixture("rotated-exif6.jpg"), Frame { shape: PhotoShape::Original, ..BOX }).unwrap();
+        assert!(img.height > img.width, "{}×{}", img.width, img.height);
+        let decoded = image::load_from_memory(&img.jpeg).unwrap().to_rgb8();
+        let top = decoded.get_pixel(img.width / 2, 2);
+        assert!(top[0] > 200 && top[2] < 80, "red on top: {top:?}");
+    }
+
+    #[test]
+    fn png_and_webp_load() {
+        let png = load(&fixture("transparent.png"), BOX).unwrap();
+        assert!(png.alpha.is_some(), "PNG transparency becomes a soft mask");
+        let webp = load(&fixture("plain.webp"), Frame { shape: PhotoShape::Original, ..BOX }).unwrap();
+        assert_eq!((webp.width, webp.height), (200, 100));
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_decoding() {
+        // A PNG header that claims 60000×60000 pixels (10.8 GB decoded).
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend(60000u32.to_be_bytes());
+        ihdr.extend(60000u32.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        png.extend(13u32.to_be_bytes());
+        png.extend(&ihdr);
+        png.extend(crc32(&ihdr).to_be_bytes());
+        let dir = std::env::temp_dir().join(format!("cvpdf-bomb-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bomb.png");
+        std::fs::write(&path, png).unwrap();
+        let err = load(&path, BOX).unwrap_err();
+        assert!(err.contains("too large to decode safely"), "{err}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for b in data {
+            crc ^= u32::from(*b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn a_jpeg_that_needs_nothing_is_embedded_byte_for_byte() {
+        let mut bytes = Vec::new();
+        JpegEncoder::new_with_quality(&mut bytes, 80).encode_image(&DynamicImage::new_rgb8(354, 443)).unwrap();
+        let dir = std::env::temp_dir().join(format!("cvpdf-pass-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ok.jpg");
+        std::fs::write(&path, &bytes).unwrap();
+        let img = load(&path, BOX).unwrap();
+        assert_eq!(img.jpeg, bytes);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn only_an_upright_jpeg_of_the_right_shape_and_size_passes_through() {
+        assert!(passes_through(354, 443, Orientation::NoTransforms, BOX));
+        assert!(!passes_through(354, 443, Orientation::Rotate90, BOX), "needs turning upright");
+        assert!(!passes_through(1600, 2000, Orientation::NoTransforms, BOX), "far above print resolution");
+        assert!(!passes_through(400, 400, Orientation::NoTransforms, BOX), "needs cropping");
+        assert!(passes_through(400, 400, Orientation::NoTransforms, Frame { shape: PhotoShape::Original, ..BOX }));
     }
 }

@@ -198,15 +198,41 @@ pub struct PhotoStyle {
     pub width: Length,
     /// Height as a multiple of the width.
     pub aspect: f32,
+    pub shape: PhotoShape,
+    pub greyscale: bool,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoShape {
+    /// The theme's box, corners square.
+    Square,
+    /// The theme's box, corners rounded.
+    Rounded,
+    /// A circle as wide as the box.
+    Circle,
+    /// The photo's own proportions, fitted in the box.
+    Original,
 }
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RatingStyle {
-    /// The star's outer diameter in points.
+    pub style: RatingShape,
+    /// A star's or dot's diameter, a bar's height times two, in points.
     pub size: f32,
     /// Rated items per row.
     pub columns: usize,
+}
+
+/// How a rating is drawn: one mark per point of the scale (half marks for halves),
+/// or a bar filled in proportion.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RatingShape {
+    Stars,
+    Dots,
+    Bars,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -280,13 +306,19 @@ impl Default for HeadingStyle {
 
 impl Default for PhotoStyle {
     fn default() -> Self {
-        PhotoStyle { show: true, width: Length(30.0 * 72.0 / 25.4), aspect: 1.25 }
+        PhotoStyle {
+            show: true,
+            width: Length(30.0 * 72.0 / 25.4),
+            aspect: 1.25,
+            shape: PhotoShape::Rounded,
+            greyscale: false,
+        }
     }
 }
 
 impl Default for RatingStyle {
     fn default() -> Self {
-        RatingStyle { size: 8.0, columns: 2 }
+        RatingStyle { style: RatingShape::Stars, size: 8.0, columns: 2 }
     }
 }
 

@@ -281,3 +281,28 @@ fn outline_metadata_and_language_are_set() {
     let qdf = tool("qpdf", &["--qdf", "--object-streams=disable", out.to_str().unwrap(), "-"]);
     assert!(String::from_utf8_lossy(&qdf.stdout).contains("/Lang (fr)"), "the document language is the one rendered");
 }
+
+#[test]
+fn every_contact_is_a_link_and_the_photo_is_stored_at_print_resolution() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = render_and_check(&root().join("profiles/camille-durand.yaml"), "en", dir.path());
+    let qdf = tool("qpdf", &["--qdf", "--object-streams=disable", pdf.to_str().unwrap(), "-"]);
+    let qdf = String::from_utf8_lossy(&qdf.stdout).into_owned();
+    for uri in [
+        "/URI (mailto:camille.durand@example.org)",
+        "/URI (tel:+33400000000)",
+        "/URI (https://camille-durand.example.org)",
+        "/URI (https://github.com/camille-durand-example)",
+        "/URI (https://nimbus-logistics.example.com)",
+    ] {
+        assert!(qdf.contains(uri), "{uri}");
+    }
+    assert!(pdftotext(&pdf).contains("camille-durand.example.org"), "the website is shown without its scheme");
+    let images = String::from_utf8_lossy(&tool("pdfimages", &["-list", pdf.to_str().unwrap()]).stdout).into_owned();
+    let photo: Vec<&str> = images.lines().nth(2).expect("the photo").split_whitespace().collect();
+    assert_eq!(photo[8], "jpeg", "{images}");
+    let ppi: u32 = photo[12].parse().unwrap();
+    assert!((150..=400).contains(&ppi), "{images}");
+    assert!(images.contains("smask"), "rounded corners are a soft mask: {images}");
+    assert!(std::fs::metadata(&pdf).unwrap().len() < 150_000, "a 1600×2000 portrait does not weigh down the PDF");
+}

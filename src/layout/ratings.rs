@@ -7,10 +7,10 @@ use super::paragraph::Setter;
 use crate::compose::{Align, Block, Paragraph, TextStyle};
 use crate::frame::Item;
 use crate::markup;
-use crate::theme::Color;
+use crate::theme::{Color, RatingShape};
 
 pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
-    let Block::Ratings { cells, style, leading, columns, star, full, empty, space_before } = block else {
+    let Block::Ratings { cells, style, leading, columns, shape, star, full, empty, space_before } = block else {
         return Vec::new();
     };
     let gutter = 18.0;
@@ -60,17 +60,8 @@ pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
             let line_y = star_line as f32 * leading;
             let sx = x0 + cell_w - value_w - 6.0 - stars_w;
             let cy = line_y + leading / 2.0 + style.size * 0.02;
-            for s in 0..stars {
-                let cx = sx + pitch * (s as f32 + 0.5);
-                let fill = (cell.value - s as f64).clamp(0.0, 1.0);
-                row.items.push(Item::Polygon { points: star_points(cx, cy, star / 2.0), color: *empty });
-                if fill >= 1.0 {
-                    row.items.push(Item::Polygon { points: star_points(cx, cy, star / 2.0), color: *full });
-                } else if fill > 0.0 {
-                    row.items
-                        .push(Item::Polygon { points: left_half(&star_points(cx, cy, star / 2.0), cx), color: *full });
-                }
-            }
+            let m = Marks { shape: *shape, count: stars, pitch, size: *star, full: *full, empty: *empty };
+            marks(&mut row.items, m, cell.value / cell.scale, (sx, cy));
             let value = Paragraph {
                 runs: markup::plain(&cell.text),
                 style: value_style,
@@ -95,6 +86,58 @@ pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
         last.keep_with_next = false;
     }
     out
+}
+
+/// How rating marks look: `count` marks `pitch` apart, each `size` wide.
+#[derive(Clone, Copy)]
+struct Marks {
+    shape: RatingShape,
+    count: usize,
+    pitch: f32,
+    size: f32,
+    full: Color,
+    empty: Color,
+}
+
+/// Draws a rating of `fraction` (0 to 1) from `start` (left end, vertical centre):
+/// one mark per point of the scale, or one bar as long as the marks would be.
+fn marks(items: &mut Vec<Item>, m: Marks, fraction: f64, start: (f32, f32)) {
+    let Marks { shape, count, pitch, size, full, empty } = m;
+    let (sx, cy) = start;
+    if shape == RatingShape::Bars {
+        let (w, h) = (pitch * count as f32 - (pitch - size), size * 0.5);
+        let (x, y) = (sx + (pitch - size) / 2.0, cy - h / 2.0);
+        items.push(Item::Rect { x, y, w, h, color: empty });
+        items.push(Item::Rect { x, y, w: w * fraction.clamp(0.0, 1.0) as f32, h, color: full });
+        return;
+    }
+    let value = fraction * count as f64;
+    for s in 0..count {
+        let cx = sx + pitch * (s as f32 + 0.5);
+        let mark = match shape {
+            RatingShape::Dots => circle_points(cx, cy, size * 0.4),
+            _ => star_points(cx, cy, size / 2.0),
+        };
+        let fill = (value - s as f64).clamp(0.0, 1.0);
+        if fill >= 1.0 {
+            items.push(Item::Polygon { points: mark, color: full });
+        } else {
+            items.push(Item::Polygon { points: mark.clone(), color: empty });
+            if fill > 0.0 {
+                items.push(Item::Polygon { points: left_half(&mark, cx), color: full });
+            }
+        }
+    }
+}
+
+/// A circle as a 32-sided polygon: smooth at any print size.
+fn circle_points(cx: f32, cy: f32, r: f32) -> Vec<(f32, f32)> {
+    (0..32)
+        .map(|i| {
+            let a = std::f32::consts::TAU * i as f32 / 32.0;
+            (cx + r * a.cos(), cy + r * a.sin())
+        })
+        .collect()
 }
 
 fn muted(c: Color) -> Color {
@@ -134,6 +177,29 @@ fn left_half(points: &[(f32, f32)], x: f32) -> Vec<(f32, f32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_style_draws_its_marks() {
+        let m = Marks {
+            shape: RatingShape::Stars,
+            count: 5,
+            pitch: 10.0,
+            size: 8.0,
+            full: Color([0.0; 3]),
+            empty: Color([1.0; 3]),
+        };
+        let mut items = Vec::new();
+        marks(&mut items, m, 0.7, (0.0, 0.0));
+        // 3 full, 1 half (empty + half), 1 empty.
+        assert_eq!(items.len(), 6);
+        items.clear();
+        marks(&mut items, Marks { shape: RatingShape::Dots, ..m }, 1.0, (0.0, 0.0));
+        assert_eq!(items.len(), 5);
+        items.clear();
+        marks(&mut items, Marks { shape: RatingShape::Bars, ..m }, 0.5, (0.0, 0.0));
+        let [Item::Rect { w: track, .. }, Item::Rect { w: filled, .. }] = items.as_slice() else { panic!() };
+        assert!((filled * 2.0 - track).abs() < 1e-4);
+    }
 
     #[test]
     fn half_star_is_the_left_half() {

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use printpdf::{
     Actions, BorderArray, Codepoint, Color, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, RawImage, RawImageData,
-    RawImageFormat, Rect, Rgb, TextItem, TextMatrix, WindingOrder, XObjectTransform,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem,
+    TextMatrix, WindingOrder,
 };
 
 use crate::frame::{Document, Item};
@@ -57,20 +57,6 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         fonts.insert(*face, (id, sub.new_ids));
     }
 
-    let images: Vec<_> = doc
-        .images
-        .iter()
-        .map(|img| {
-            pdf.add_image(&RawImage {
-                pixels: RawImageData::U8(img.rgb.clone()),
-                width: img.width as usize,
-                height: img.height as usize,
-                data_format: RawImageFormat::RGB8,
-                tag: Vec::new(),
-            })
-        })
-        .collect();
-
     let mut pages = Vec::new();
     for page in &doc.pages {
         let h = page.height;
@@ -102,21 +88,8 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
                     ops.push(Op::SetFillColor { col: rgb(*color) });
                     ops.push(Op::DrawPolygon { polygon: polygon(points, h) });
                 }
-                Item::Image { image, x, y, w, h: ih } => {
-                    let img = &doc.images[*image];
-                    // At dpi 72 the image is one point per pixel; scale to the box.
-                    ops.push(Op::UseXobject {
-                        id: images[*image].clone(),
-                        transform: XObjectTransform {
-                            translate_x: Some(Pt(*x)),
-                            translate_y: Some(Pt(h - y - ih)),
-                            scale_x: Some(w / img.width as f32),
-                            scale_y: Some(ih / img.height as f32),
-                            dpi: Some(72.0),
-                            ..Default::default()
-                        },
-                    });
-                }
+                // Images are written in the lopdf pass, which can embed JPEG data as it is.
+                Item::Image { .. } => {}
                 Item::Link { x, y, w, h: lh, uri } => {
                     ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(
@@ -134,16 +107,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
     }
     pdf.with_pages(pages);
-    // Photos are stored as JPEG at the resolution layout chose; nothing else is resized.
-    let photos = printpdf::ImageOptimizationOptions {
-        quality: Some(0.88),
-        max_image_size: None,
-        dither_greyscale: None,
-        convert_to_greyscale: Some(false),
-        auto_optimize: Some(false),
-        format: Some(printpdf::ImageCompression::Jpeg),
-    };
-    let options = PdfSaveOptions { subset_fonts: false, image_optimization: Some(photos), ..PdfSaveOptions::default() };
+    let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
     finish(&mut lo, doc);
@@ -171,6 +135,56 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
         catalog.set("Lang", Object::string_literal(doc.meta.lang.clone()));
     }
     outline(lo, doc);
+    images(lo, doc);
+}
+
+/// Embeds each image (JPEG data untouched, `DCTDecode`, with a soft mask when it has
+/// one) and draws it where the layout put it.
+fn images(lo: &mut lopdf::Document, doc: &Document) {
+    use lopdf::{Stream, dictionary};
+    let ids: Vec<_> = doc
+        .images
+        .iter()
+        .map(|img| {
+            let mut dict = dictionary! {
+                "Type" => "XObject",
+                "Subtype" => "Image",
+                "Width" => i64::from(img.width),
+                "Height" => i64::from(img.height),
+                "ColorSpace" => if img.gray { "DeviceGray" } else { "DeviceRGB" },
+                "BitsPerComponent" => 8,
+                "Filter" => "DCTDecode",
+            };
+            if let Some(alpha) = &img.alpha {
+                let mask = dictionary! {
+                    "Type" => "XObject",
+                    "Subtype" => "Image",
+                    "Width" => i64::from(img.width),
+                    "Height" => i64::from(img.height),
+                    "ColorSpace" => "DeviceGray",
+                    "BitsPerComponent" => 8,
+                };
+                dict.set("SMask", lo.add_object(Stream::new(mask, alpha.clone())));
+            }
+            lo.add_object(Stream::new(dict, img.jpeg.clone()).with_compression(false))
+        })
+        .collect();
+    let pages = lo.get_pages();
+    for (index, page) in doc.pages.iter().enumerate() {
+        let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
+        let mut content = String::new();
+        for item in &page.items {
+            if let Item::Image { image, x, y, w, h } = item {
+                let name = format!("Photo{image}");
+                let _ = lo.add_xobject(page_id, name.as_bytes(), ids[*image]);
+                let bottom = page.height - y - h;
+                content.push_str(&format!("q {w:.3} 0 0 {h:.3} {x:.3} {bottom:.3} cm /{name} Do Q\n"));
+            }
+        }
+        if !content.is_empty() {
+            let _ = lo.add_page_contents(page_id, content.into_bytes());
+        }
+    }
 }
 
 /// The document outline, one entry per section in reading order, each opening its
