@@ -306,3 +306,14 @@ fn every_contact_is_a_link_and_the_photo_is_stored_at_print_resolution() {
     assert!(images.contains("smask"), "rounded corners are a soft mask: {images}");
     assert!(std::fs::metadata(&pdf).unwrap().len() < 150_000, "a 1600×2000 portrait does not weigh down the PDF");
 }
+
+#[test]
+fn profile_keywords_become_pdf_keywords() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("kw.yaml");
+    std::fs::write(&profile, "name: Ada Example\nkeywords: [SRE, Rust, CI/CD]\n").unwrap();
+    assert!(cvpdf(&["render", profile.to_str().unwrap()]).status.success());
+    let info = String::from_utf8_lossy(&tool("pdfinfo", &[dir.path().join("kw.pdf").to_str().unwrap()]).stdout)
+        .into_owned();
+    assert!(info.contains("Keywords:        SRE,Rust,CI/CD"), "{info}");
+}
