@@ -28,12 +28,30 @@ pub enum Command {
         /// Language to render (default: the profile's `lang`).
         #[arg(short, long)]
         lang: Option<String>,
+        /// Paper size, instead of the theme's.
+        #[arg(long, value_enum)]
+        paper: Option<PaperArg>,
         /// Draw row tops and baselines over the page, for theme authors.
         #[arg(long)]
         debug: bool,
     },
     /// List the built-in themes.
     Themes,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum PaperArg {
+    A4,
+    Letter,
+}
+
+impl From<PaperArg> for cvpdf::theme::Paper {
+    fn from(p: PaperArg) -> Self {
+        match p {
+            PaperArg::A4 => cvpdf::theme::Paper::A4,
+            PaperArg::Letter => cvpdf::theme::Paper::Letter,
+        }
+    }
 }
 
 /// Where the PDF for `profile` goes: beside it by default; into `output` when that

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::localize::{Entry, Resume, Section};
 use crate::markup::{self, Inline};
-use crate::theme::{Color, Family, PhotoShape, RatingShape, Side, Theme};
+use crate::theme::{Color, DatePlace, Family, PhotoPlace, PhotoShape, RatingShape, Side, Theme};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TextStyle {
@@ -53,9 +53,15 @@ pub enum Block {
     /// Name, headline and contact line on the left; the photo on the right.
     Header {
         lines: Vec<Paragraph>,
-        photo: Option<PathBuf>,
-        photo_width: f32,
-        photo_height: f32,
+        /// The photo's box (width, height) when the photo is in the header.
+        photo: Option<(f32, f32)>,
+        /// A band of colour behind the header, across the page.
+        band: Option<Color>,
+    },
+    /// The photo, centred in its column, in a box (width, height).
+    Photo {
+        width: f32,
+        height: f32,
     },
     /// A section title; `outline` is its bookmark text.
     Heading {
@@ -64,10 +70,12 @@ pub enum Block {
         outline: String,
     },
     Paragraph(Paragraph),
-    /// A line with text on the left and an aside (dates) flush right.
+    /// A line of text with an aside (dates): flush right, or, when `aside_column` is
+    /// set, in a column that wide at the left edge (the main text is indented past it).
     Row {
-        left: Paragraph,
-        right: Option<Paragraph>,
+        main: Paragraph,
+        aside: Option<Paragraph>,
+        aside_column: Option<f32>,
     },
     Ratings {
         cells: Vec<RatingCell>,
@@ -96,6 +104,15 @@ pub struct Composed {
     pub header: Block,
     pub main: Vec<Block>,
     pub sidebar: Vec<Block>,
+    /// The photo to load, and the box it is printed in.
+    pub photo: Option<PhotoRequest>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PhotoRequest {
+    pub path: PathBuf,
+    pub width: f32,
+    pub height: f32,
 }
 
 /// Composes the résumé: sections the theme places in its sidebar go there, in the
@@ -128,7 +145,21 @@ pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
     if let Some(Block::Heading { para, .. }) = sidebar.first_mut() {
         para.space_before = 0.0;
     }
-    Composed { header: c.header(), main: blocks, sidebar }
+    let t = &theme.photo;
+    let photo = resume.photo.clone().filter(|_| t.show).map(|path| PhotoRequest {
+        path,
+        width: t.width.0,
+        height: if t.shape == PhotoShape::Circle { t.width.0 } else { t.width.0 * t.aspect },
+    });
+    let in_sidebar = t.place == PhotoPlace::Sidebar && theme.columns.sidebar != Side::None && !sidebar.is_empty();
+    if let (true, Some(p)) = (in_sidebar, &photo) {
+        sidebar.insert(0, Block::Photo { width: p.width, height: p.height });
+        if let Some(Block::Heading { para, .. }) = sidebar.get_mut(1) {
+            para.space_before = theme.spacing.before_heading;
+        }
+    }
+    let header_photo = photo.as_ref().filter(|_| !in_sidebar).map(|p| (p.width, p.height));
+    Composed { header: c.header(header_photo), main: blocks, sidebar, photo }
 }
 
 impl TextStyle {
@@ -185,7 +216,8 @@ impl Composer<'_> {
         p
     }
 
-    fn header(&self) -> Block {
+    /// Name, headline and contact line; `photo` is the photo's box when it goes here.
+    fn header(&self, photo: Option<(f32, f32)>) -> Block {
         let t = self.theme;
         let r = self.resume;
         let name_style =
@@ -229,16 +261,10 @@ impl Composer<'_> {
             p.hyphenate = false;
             lines.push(p);
         }
-        Block::Header {
-            lines,
-            photo: r.photo.clone().filter(|_| t.photo.show),
-            photo_width: t.photo.width.0,
-            photo_height: if t.photo.shape == PhotoShape::Circle {
-                t.photo.width.0
-            } else {
-                t.photo.width.0 * t.photo.aspect
-            },
+        if let Some(color) = t.header.text {
+            lines.iter_mut().for_each(|p| p.style.color = color);
         }
+        Block::Header { lines, photo, band: t.header.band }
     }
 
     fn heading(&self, title: &str) -> Block {
@@ -278,6 +304,10 @@ impl Composer<'_> {
         for e in &s.entries {
             let mut blocks = Vec::new();
             self.entry(e, gap(t.spacing.between_entries), &mut blocks);
+            if t.entries.dates == DatePlace::Left {
+                // The entry's text starts after the date column.
+                blocks.iter_mut().for_each(|b| indent(b, t.entries.date_width.0));
+            }
             out.push(Block::Keep(blocks));
         }
         for g in &s.ratings {
@@ -322,6 +352,8 @@ impl Composer<'_> {
         for item in &s.items {
             let mut p = self.bullet(markup::inlines(item));
             p.space_before = gap(1.0);
+            // List items are short phrases: justifying them only opens holes.
+            p.align = Align::Left;
             items.push(Block::Paragraph(p));
         }
         if !items.is_empty() {
@@ -364,19 +396,18 @@ impl Composer<'_> {
             _ => None,
         };
         let title_runs = vec![Inline { text: main, link: e.url.clone(), ..Inline::default() }];
-        let mut left = self.para(title_runs, title_style, Align::Left);
-        left.space_before = space_before;
-        left.hyphenate = false;
-        let right = e.dates.as_ref().map(|d| {
-            let mut p = self.para(
-                markup::plain(d),
-                TextStyle { family: t.fonts.heading, size: t.sizes.small + 0.5, ..self.body() }.muted(t),
-                Align::Right,
-            );
+        let mut main = self.para(title_runs, title_style, Align::Left);
+        main.space_before = space_before;
+        main.hyphenate = false;
+        let dates_left = t.entries.dates == DatePlace::Left;
+        let aside = e.dates.as_ref().map(|d| {
+            let style = TextStyle { family: t.fonts.heading, size: t.sizes.small + 0.5, ..self.body() }.muted(t);
+            let mut p = self.para(markup::plain(d), style, if dates_left { Align::Left } else { Align::Right });
             p.hyphenate = false;
             p
         });
-        out.push(Block::Row { left, right });
+        let aside_column = dates_left.then_some(t.entries.date_width.0 - 8.0);
+        out.push(Block::Row { main, aside, aside_column });
         if let Some(sub) = sub {
             let mut p = self.para(markup::plain(&sub), self.body().italic().colored(t.colors.accent), Align::Left);
             p.hyphenate = false;
@@ -421,7 +452,7 @@ impl Composer<'_> {
 fn indent(block: &mut Block, by: f32) {
     match block {
         Block::Paragraph(p) => p.indent += by,
-        Block::Row { left, .. } => left.indent += by,
+        Block::Row { main, .. } => main.indent += by,
         Block::Keep(bs) => bs.iter_mut().for_each(|b| indent(b, by)),
         _ => {}
     }

@@ -48,15 +48,15 @@ pub struct Rendered {
 pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings) -> Result<Rendered, Vec<Diagnostic>> {
     let (resume, mut warnings) = localize::localize(profile, lang);
     let composed = compose::compose(&resume, theme);
-    let photo = match (&resume.photo, &composed.header) {
-        (Some(path), compose::Block::Header { photo: Some(_), photo_width, photo_height, .. }) => {
+    let photo = match &composed.photo {
+        Some(request) => {
             let frame = photo::Frame {
-                width: *photo_width,
-                height: *photo_height,
+                width: request.width,
+                height: request.height,
                 shape: theme.photo.shape,
                 greyscale: theme.photo.greyscale,
             };
-            let image = photo::load(path, frame).map_err(|message| {
+            let image = photo::load(&request.path, frame).map_err(|message| {
                 let pos = profile.photo.as_ref().map(|(_, p)| *p).unwrap_or_default();
                 let source = std::fs::read_to_string(&profile.source).ok();
                 vec![
@@ -68,7 +68,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
             })?;
             Some(image)
         }
-        _ => None,
+        None => None,
     };
     let options = layout::Options {
         lang,

@@ -23,18 +23,21 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        cli::Command::Render { profiles, output, theme, lang, debug } => {
+        cli::Command::Render { profiles, output, theme, lang, paper, debug } => {
             let settings = cvpdf::Settings {
                 epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()),
                 debug,
             };
-            let theme = match Theme::load(&theme) {
+            let mut theme = match Theme::load(&theme) {
                 Ok(t) => t,
                 Err(d) => {
                     report(&[d]);
                     return ExitCode::from(1);
                 }
             };
+            if let Some(paper) = paper {
+                theme.paper = paper.into();
+            }
             let several = profiles.len() > 1;
             if let Some(dir) = output.as_deref().filter(|o| several && !o.is_dir()) {
                 eprintln!("error: -o {} must be an existing directory when rendering several profiles", dir.display());

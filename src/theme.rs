@@ -2,17 +2,21 @@
 //! `Theme::default()` holds every default; a theme file (`layouts/*.yaml`) overrides
 //! only what it changes.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Pos};
+use crate::model::node::{self, Node};
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Theme {
     pub name: String,
     pub description: String,
+    /// A built-in theme name or a theme file (relative to this one) whose settings
+    /// this theme starts from.
+    pub extends: Option<String>,
     pub paper: Paper,
     pub margins: Margins,
     pub fonts: Fonts,
@@ -28,6 +32,41 @@ pub struct Theme {
     /// Vertical space, in points.
     pub spacing: Spacing,
     pub columns: Columns,
+    pub entries: EntryStyle,
+    pub header: HeaderStyle,
+}
+
+/// Where an entry's dates go: flush right on its title line, or in a column of
+/// their own on the left (the entry's text then starts after it).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EntryStyle {
+    pub dates: DatePlace,
+    /// Width of the date column when dates are on the left.
+    pub date_width: Length,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DatePlace {
+    Right,
+    Left,
+}
+
+impl Default for EntryStyle {
+    fn default() -> Self {
+        EntryStyle { dates: DatePlace::Right, date_width: Length(28.0 * 72.0 / 25.4) }
+    }
+}
+
+/// The header: optionally on a band of colour across the top of the first page.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeaderStyle {
+    /// The band's colour; none draws no band.
+    pub band: Option<Color>,
+    /// Colour of the name, headline and contact line on the band.
+    pub text: Option<Color>,
 }
 
 /// Where a sidebar goes, if any.
@@ -200,6 +239,15 @@ pub struct PhotoStyle {
     pub aspect: f32,
     pub shape: PhotoShape,
     pub greyscale: bool,
+    /// In the header, or at the top of the sidebar (when the theme has one).
+    pub place: PhotoPlace,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoPlace {
+    Header,
+    Sidebar,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -249,6 +297,7 @@ impl Default for Theme {
         Theme {
             name: "custom".into(),
             description: String::new(),
+            extends: None,
             paper: Paper::A4,
             margins: Margins::default(),
             fonts: Fonts::default(),
@@ -262,6 +311,8 @@ impl Default for Theme {
             ratings: RatingStyle::default(),
             spacing: Spacing::default(),
             columns: Columns::default(),
+            entries: EntryStyle::default(),
+            header: HeaderStyle::default(),
         }
     }
 }
@@ -312,6 +363,7 @@ impl Default for PhotoStyle {
             aspect: 1.25,
             shape: PhotoShape::Rounded,
             greyscale: false,
+            place: PhotoPlace::Header,
         }
     }
 }
@@ -329,27 +381,56 @@ impl Default for Spacing {
 }
 
 /// The built-in themes: (name, source). Their files in `layouts/` are the sources.
-pub const BUILT_IN: &[(&str, &str)] = &[("classic", include_str!("../layouts/classic.yaml"))];
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("classic", include_str!("../layouts/classic.yaml")),
+    ("studio", include_str!("../layouts/studio.yaml")),
+    ("compact", include_str!("../layouts/compact.yaml")),
+    ("homepage", include_str!("../layouts/homepage.yaml")),
+];
 
 impl Theme {
-    /// A built-in theme by name, or a theme file by path.
+    /// A built-in theme by name, or a theme file by path, with what it `extends`.
     pub fn load(name_or_path: &str) -> Result<Theme, Diagnostic> {
-        if let Some((name, text)) = BUILT_IN.iter().find(|(n, _)| *n == name_or_path) {
-            return Theme::parse(text, Path::new(&format!("layouts/{name}.yaml")));
+        let tree = Theme::tree(name_or_path, None, 0)?;
+        serde_saphyr::from_str_with_options::<Theme>(&tree.to_json(), node::options())
+            .map_err(|e| Diagnostic::error(format!("invalid theme `{name_or_path}` once extended: {e}")))
+    }
+
+    /// The settings of a theme file laid over those of the theme it extends. Each
+    /// file is checked on its own first, so that errors point into the right file.
+    fn tree(name_or_path: &str, relative_to: Option<&Path>, depth: usize) -> Result<Node, Diagnostic> {
+        let (text, path) = Theme::source(name_or_path, relative_to)?;
+        let own = Theme::parse(&text, &path)?;
+        let tree = node::parse(&text).map_err(|e| Diagnostic::error(e.message).in_file(&path))?;
+        let Some(base) = own.extends else { return Ok(tree) };
+        if depth >= 8 {
+            return Err(Diagnostic::error(format!("`extends: {base}` goes eight themes deep"))
+                .in_file(&path)
+                .help("themes may not extend each other in a loop"));
         }
-        let path = Path::new(name_or_path);
+        let base = Theme::tree(&base, path.parent(), depth + 1)?;
+        Ok(base.merge(tree))
+    }
+
+    /// The text of a built-in theme, or of a theme file (resolved from `relative_to`).
+    fn source(name_or_path: &str, relative_to: Option<&Path>) -> Result<(String, PathBuf), Diagnostic> {
+        if let Some((name, text)) = BUILT_IN.iter().find(|(n, _)| *n == name_or_path) {
+            return Ok(((*text).to_string(), PathBuf::from(format!("layouts/{name}.yaml"))));
+        }
+        let path = relative_to.map_or_else(|| PathBuf::from(name_or_path), |dir| dir.join(name_or_path));
         if !name_or_path.ends_with(".yaml") && !name_or_path.ends_with(".yml") && !path.exists() {
             let names: Vec<&str> = BUILT_IN.iter().map(|(n, _)| *n).collect();
             return Err(Diagnostic::error(format!("no theme named `{name_or_path}`"))
                 .help(format!("built-in themes: {}; or give the path of a theme file", names.join(", "))));
         }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Diagnostic::error(format!("cannot read the theme: {}", crate::io_reason(&e))).in_file(path))?;
-        Theme::parse(&text, path)
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(format!("cannot read the theme: {}", crate::io_reason(&e))).in_file(&path)
+        })?;
+        Ok((text, path))
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Theme, Diagnostic> {
-        serde_saphyr::from_str::<Theme>(text).map_err(|e| {
+        serde_saphyr::from_str_with_options::<Theme>(text, node::options()).map_err(|e| {
             let message = e.to_string();
             let first = message.lines().next().unwrap_or("invalid theme").to_string();
             let first = first.split(" at line ").next().unwrap_or(&first).to_string();
@@ -384,6 +465,26 @@ mod tests {
         let t = Theme::parse("colors: { accent: '#ff0000' }\nmargins: { left: 1in }\n", Path::new("t.yaml")).unwrap();
         assert_eq!(t.colors.accent, Color([1.0, 0.0, 0.0]));
         assert_eq!(t.margins.left, Length(72.0));
+    }
+
+    #[test]
+    fn a_theme_file_extends_a_built_in_one() {
+        let dir = std::env::temp_dir().join(format!("cvpdf-extends-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mine = dir.join("mine.yaml");
+        std::fs::write(&mine, "name: mine\nextends: studio\ncolors: { accent: '#aa0000' }\n").unwrap();
+        let t = Theme::load(mine.to_str().unwrap()).unwrap();
+        assert_eq!(t.name, "mine");
+        assert_eq!(t.colors.accent, Color([170.0 / 255.0, 0.0, 0.0]));
+        assert_eq!(t.columns.sidebar, Side::Left, "the rest comes from studio");
+        assert_eq!(t.colors.muted, Theme::load("studio").unwrap().colors.muted);
+        std::fs::write(dir.join("loop.yaml"), "extends: loop.yaml\n").unwrap();
+        let e = Theme::load(dir.join("loop.yaml").to_str().unwrap()).unwrap_err();
+        assert!(e.help.unwrap().contains("loop"));
+        std::fs::write(&mine, "extends: studio\nsizes: { bodi: 3 }\n").unwrap();
+        let e = Theme::load(mine.to_str().unwrap()).unwrap_err();
+        assert_eq!(e.file.as_deref(), Some(mine.as_path()), "errors point into the file that has them");
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -38,9 +38,16 @@ fn pages(pdf: &Path) -> usize {
 
 /// Renders `profile` in `lang` into `dir` and checks the PDF as a whole.
 fn render_and_check(profile: &Path, lang: &str, dir: &Path) -> PathBuf {
-    let out = dir.join(format!("{}.{lang}.pdf", profile.file_stem().unwrap().to_string_lossy()));
-    let o = cvpdf(&["render", profile.to_str().unwrap(), "--lang", lang, "-o", out.to_str().unwrap()]);
-    assert!(o.status.success(), "render {} {lang}: {}", profile.display(), stderr(&o));
+    render_with(profile, lang, dir, &[])
+}
+
+/// The same, with more arguments (`--theme`, `--paper`).
+fn render_with(profile: &Path, lang: &str, dir: &Path, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("{}.{lang}{}.pdf", profile.file_stem().unwrap().to_string_lossy(), extra.join("")));
+    let mut args = vec!["render", profile.to_str().unwrap(), "--lang", lang, "-o", out.to_str().unwrap()];
+    args.extend(extra);
+    let o = cvpdf(&args);
+    assert!(o.status.success(), "render {} {lang} {extra:?}: {}", profile.display(), stderr(&o));
     let q = tool("qpdf", &["--check", out.to_str().unwrap()]);
     assert!(q.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&q.stdout));
     let fonts = String::from_utf8_lossy(&tool("pdffonts", &[out.to_str().unwrap()]).stdout).into_owned();
@@ -97,6 +104,35 @@ fn every_sample_profile_renders_in_every_language_it_offers() {
     assert!(fr.contains("« ") || fr.contains("l’ingénierie"), "typographic apostrophes come back");
     let small = render_and_check(&root().join("profiles/jonas-weber.yaml"), "en", dir.path());
     assert_eq!(pages(&small), 1);
+}
+
+/// Every built-in theme, on every sample in every language it offers, on A4 and US
+/// Letter: all text back, whole paragraphs in reading order (two-column themes too),
+/// nothing off the page, no collisions, and the typographic figures.
+#[test]
+fn every_theme_renders_every_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let themes = String::from_utf8_lossy(&cvpdf(&["themes"]).stdout).into_owned();
+    // One line per theme, its name first; a long description wraps onto indented lines.
+    let names: Vec<&str> =
+        themes.lines().filter(|l| !l.starts_with(' ')).filter_map(|l| l.split_whitespace().next()).collect();
+    assert!(names.len() >= 4, "{themes}");
+    for theme in names.iter().filter(|n| **n != "classic") {
+        for (profile, langs) in [("camille-durand", &["en", "fr"][..]), ("jonas-weber", &["en"][..])] {
+            for lang in langs {
+                let profile = root().join(format!("profiles/{profile}.yaml"));
+                render_with(&profile, lang, dir.path(), &["--theme", theme]);
+            }
+        }
+        let letter = render_with(
+            &root().join("profiles/camille-durand.yaml"),
+            "en",
+            dir.path(),
+            &["--theme", theme, "--paper", "letter"],
+        );
+        let info = String::from_utf8_lossy(&tool("pdfinfo", &[letter.to_str().unwrap()]).stdout).into_owned();
+        assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    }
 }
 
 #[test]
@@ -313,7 +349,7 @@ fn profile_keywords_become_pdf_keywords() {
     let profile = dir.path().join("kw.yaml");
     std::fs::write(&profile, "name: Ada Example\nkeywords: [SRE, Rust, CI/CD]\n").unwrap();
     assert!(cvpdf(&["render", profile.to_str().unwrap()]).status.success());
-    let info = String::from_utf8_lossy(&tool("pdfinfo", &[dir.path().join("kw.pdf").to_str().unwrap()]).stdout)
-        .into_owned();
+    let info =
+        String::from_utf8_lossy(&tool("pdfinfo", &[dir.path().join("kw.pdf").to_str().unwrap()]).stdout).into_owned();
     assert!(info.contains("Keywords:        SRE,Rust,CI/CD"), "{info}");
 }

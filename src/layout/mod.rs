@@ -58,7 +58,11 @@ pub fn layout(composed: &Composed, theme: &Theme, opts: &Options) -> Laid {
     let mut header = Vec::new();
     block_rows(&mut setter, &composed.header, content, opts.photo, &mut header);
     let header_height: f32 = header.iter().map(|r| r.height).sum();
-    let columns_top = top + header_height + theme.spacing.before_heading * 0.5;
+    let band = match &composed.header {
+        Block::Header { band: Some(color), .. } => Some((*color, top + header_height + m.top.0 * 0.6)),
+        _ => None,
+    };
+    let columns_top = band.map_or(top + header_height, |(_, bottom)| bottom) + theme.spacing.before_heading * 0.5;
 
     let c = &theme.columns;
     let sidebar_width = c.width.0.min(content * 0.5);
@@ -96,6 +100,9 @@ pub fn layout(composed: &Composed, theme: &Theme, opts: &Options) -> Laid {
                 color: tint,
             });
         }
+    }
+    if let Some((color, bottom)) = band {
+        pages[0].items.insert(0, Item::Rect { x: 0.0, y: 0.0, w: page_w, h: bottom, color });
     }
     let mut outline = Vec::new();
     let mut y = top;
@@ -178,6 +185,12 @@ fn place(
     }
 }
 
+/// The size of `img` fitted inside a box, keeping its proportions.
+fn fit(img: &Image, box_w: f32, box_h: f32) -> (f32, f32) {
+    let aspect = img.height as f32 / img.width.max(1) as f32;
+    if aspect > box_h / box_w { (box_h / aspect, box_h) } else { (box_w, box_w * aspect) }
+}
+
 /// Rows of a paragraph, with the widow and orphan rules as keeps.
 fn paragraph_rows(setter: &mut Setter, para: &Paragraph, width: f32) -> Vec<Row> {
     let lines = setter.set(para, width);
@@ -213,30 +226,52 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Ima
             }
             rows.extend(heading);
         }
-        Block::Row { left, right } => {
-            let mut aside = right.as_ref().map(|r| {
-                let text: String = r.runs.iter().map(|x| x.text.as_str()).collect();
-                let face = FontBook::face_id(r.style.family, r.style.bold, r.style.italic);
-                let w = setter.fonts.width(face, r.style.size, &text).min(width * 0.45);
-                (setter.set(r, width).into_iter().next(), w)
-            });
-            let gap = aside.as_ref().map_or(0.0, |(_, w)| w + 12.0);
-            let mut main = paragraph_rows(setter, left, width - gap);
-            if let (Some(first), Some((Some(line), _))) = (main.first_mut(), aside.take()) {
-                // Align the aside's baseline with the first line's.
-                let dy = first.height - line.height;
-                for mut item in line.items {
-                    item.shift(0.0, dy.max(0.0) * 0.5);
-                    first.items.push(item);
+        Block::Row { main, aside, aside_column } => {
+            // The aside (dates) is set first: its width decides the main text's.
+            let aside_width = match (aside, aside_column) {
+                (_, Some(column)) => *column,
+                (Some(a), None) => {
+                    let text: String = a.runs.iter().map(|x| x.text.as_str()).collect();
+                    let face = FontBook::face_id(a.style.family, a.style.bold, a.style.italic);
+                    setter.fonts.width(face, a.style.size, &text).min(width * 0.45) + 0.5
                 }
+                (None, None) => 0.0,
+            };
+            let aside_lines = aside.as_ref().map(|a| setter.set(a, aside_width)).unwrap_or_default();
+            let main_width = if aside_column.is_some() || aside.is_none() { width } else { width - aside_width - 12.0 };
+            let mut main_rows = paragraph_rows(setter, main, main_width);
+            let x = if aside_column.is_some() { 0.0 } else { width - aside_width };
+            let mut y = 0.0;
+            for (i, line) in aside_lines.into_iter().enumerate() {
+                // Centre the aside's line on the main line's box (their baselines meet
+                // when the leadings match); lines beyond the main text's hang below
+                // its last row, in the date column the entry's text keeps clear of.
+                let (row, dy) = match main_rows.len() {
+                    n if i < n => (i, y + ((main_rows[i].height - line.height) * 0.5).max(0.0) - y),
+                    n => (n - 1, y - main_rows[..n - 1].iter().map(|r| r.height).sum::<f32>()),
+                };
+                let height = line.height;
+                for mut item in line.items {
+                    item.shift(x, dy);
+                    main_rows[row].items.push(item);
+                }
+                y += height;
             }
-            for r in &mut main {
+            for r in &mut main_rows {
                 r.keep_with_next = true;
             }
-            rows.extend(main);
+            rows.extend(main_rows);
         }
-        Block::Header { lines, photo_width, photo_height, .. } => {
-            let text_width = if photo.is_some() { width - photo_width - 14.0 } else { width };
+        Block::Photo { width: box_w, height: box_h } => {
+            if let Some(img) = photo {
+                let (w, h) = fit(img, *box_w, *box_h);
+                let items = vec![Item::Image { image: 0, x: (width - w) / 2.0, y: 0.0, w, h }];
+                rows.push(Row { height: h + 6.0, items, keep_with_next: true, ..Row::default() });
+            }
+        }
+        Block::Header { lines, photo: photo_box, .. } => {
+            let photo = photo.zip(*photo_box);
+            let text_width = photo.map_or(width, |(_, (w, _))| width - w - 14.0);
             let mut items = Vec::new();
             let mut y = 0.0;
             for (i, para) in lines.iter().enumerate() {
@@ -252,14 +287,8 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Ima
                 }
             }
             let mut height = y;
-            if let Some(img) = photo {
-                // Fit the photo's aspect inside the theme's box, flush right.
-                let aspect = img.height as f32 / img.width.max(1) as f32;
-                let (w, h) = if aspect > photo_height / photo_width {
-                    (photo_height / aspect, *photo_height)
-                } else {
-                    (*photo_width, photo_width * aspect)
-                };
+            if let Some((img, (box_w, box_h))) = photo {
+                let (w, h) = fit(img, box_w, box_h);
                 items.push(Item::Image { image: 0, x: width - w, y: 0.0, w, h });
                 height = height.max(h);
             }

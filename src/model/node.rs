@@ -114,6 +114,89 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+impl Node {
+    /// `over` laid on `self`: mappings merge key by key, anything else is replaced.
+    pub fn merge(self, over: Node) -> Node {
+        match (self.value, over.value) {
+            (Value::Map(mut base), Value::Map(top)) => {
+                for (k, v) in top {
+                    match base.iter().position(|(bk, _)| bk.value == k.value) {
+                        Some(i) => {
+                            let (bk, bv) = base.remove(i);
+                            base.insert(i, (bk, bv.merge(v)));
+                        }
+                        None => base.push((k, v)),
+                    }
+                }
+                Node { value: Value::Map(base), pos: over.pos }
+            }
+            (_, value) => Node { value, pos: over.pos },
+        }
+    }
+
+    /// The value as JSON, which YAML parsers read as the same document.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        write_json(&self.value, &mut out);
+        out
+    }
+
+    /// The value of key `key` when this is a mapping.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(m) => m.iter().find(|(k, _)| matches!(&k.value, Value::Str(s) if s == key)).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+fn write_json(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Float(f) if f.is_finite() => out.push_str(&format!("{f:?}")),
+        Value::Float(_) => out.push_str("null"),
+        Value::Str(s) => {
+            out.push('"');
+            for c in s.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        Value::Seq(items) => {
+            out.push('[');
+            for (i, n) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(&n.value, out);
+            }
+            out.push(']');
+        }
+        Value::Map(entries) => {
+            out.push('{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                match &k.value {
+                    Value::Str(_) => write_json(&k.value, out),
+                    other => write_json(&Value::Str(Node { value: other.clone(), pos: k.pos }.to_json()), out),
+                }
+                out.push(':');
+                write_json(&v.value, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
 /// A syntax error, with the position the parser gives.
 #[derive(Debug)]
 pub struct SyntaxError {
@@ -122,8 +205,18 @@ pub struct SyntaxError {
 }
 
 /// Parses YAML (or JSON, which YAML includes) into a positioned tree.
+/// YAML 1.2 scalars, as a résumé needs them: only `true`/`false` are booleans (YAML
+/// 1.1 read `no`, `y` and `on` as booleans: "Norway: no" became false), and numbers
+/// with a leading zero stay text (phone numbers).
+pub fn options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.strict_booleans = true;
+    options.leading_zero_numbers_as_strings = true;
+    options
+}
+
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
-    serde_saphyr::from_str::<Node>(source).map_err(|e| {
+    serde_saphyr::from_str_with_options::<Node>(source, options()).map_err(|e| {
         let pos = e.location().map(|l| Pos { line: l.line() as u32, col: l.column() as u32 });
         // The library's message repeats the position and a snippet; keep its first line.
         let text = e.to_string();
@@ -172,6 +265,25 @@ mod tests {
         let err = parse("name: { en: Lyon, France, fr: Lyon, France }\n").unwrap_err();
         assert_eq!(err.message, "duplicate mapping key: France");
         assert_eq!(err.pos, Some(Pos { line: 1, col: 37 }));
+    }
+
+    #[test]
+    fn merging_overlays_mappings_and_round_trips_through_json() {
+        let base = parse("a: 1\nb: { c: 2, d: [x, y] }\ne: \"q\\\"uote\"\n").unwrap();
+        let over = parse("b: { c: 3 }\nf: true\n").unwrap();
+        let merged = base.merge(over);
+        let again = parse(&merged.to_json()).unwrap();
+        assert_eq!(again.get("b").unwrap().get("c").unwrap().value, Value::Int(3));
+        assert_eq!(again.get("b").unwrap().get("d").unwrap().to_json(), "[\"x\",\"y\"]");
+        assert_eq!(again.get("e").unwrap().value, Value::Str("q\"uote".into()));
+        assert_eq!(again.get("f").unwrap().value, Value::Bool(true));
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_and_leading_zeros_stay_text() {
+        let doc = parse("a: [y, no, on, true]\nphone: 0612345678\n").unwrap();
+        assert_eq!(doc.get("a").unwrap().to_json(), "[\"y\",\"no\",\"on\",true]");
+        assert_eq!(doc.get("phone").unwrap().value, Value::Str("0612345678".into()));
     }
 
     #[test]
