@@ -4,7 +4,7 @@ use std::time::Instant;
 fn main() {
     let mut book = FontBook::default();
     for (f, b, i) in [(Family::Serif, false, false), (Family::Serif, true, false), (Family::Sans, false, false)] {
-        let id = FontBook::face_id(f, b, i);
+        let id = book.face_id(f, b, i);
         let t = Instant::now();
         book.shape(id, "first");
         let first = t.elapsed();

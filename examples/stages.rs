@@ -16,11 +16,12 @@ fn main() {
     let t = Instant::now();
     let options =
         cvpdf::layout::Options { lang: &profile.lang, photo: None, footer: &|p, n| format!("{p} / {n}"), debug: false };
-    let laid = cvpdf::layout::layout(&composed, &theme, &options);
+    let mut fonts = cvpdf::layout::fonts::FontBook::default();
+    let laid = cvpdf::layout::layout(&composed, &theme, &mut fonts, &options);
     let layout = t.elapsed();
     let doc = cvpdf::frame::Document {
         pages: laid.pages,
-        faces: cvpdf::layout::fonts::FontBook::faces(),
+        faces: fonts.faces(),
         images: vec![],
         outline: laid.outline,
         meta: Default::default(),

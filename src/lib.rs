@@ -76,7 +76,10 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
         footer: &|page, pages| resume.locale.page(page, pages),
         debug: settings.debug,
     };
-    let laid = layout::layout(&composed, theme, &options);
+    let mut fonts = layout::fonts::FontBook::with_files(&theme.families()).map_err(|e| {
+        vec![Diagnostic::error(e).help("a theme's fonts are serif, sans, or .ttf/.otf files beside it")]
+    })?;
+    let laid = layout::layout(&composed, theme, &mut fonts, &options);
     if !laid.missing.is_empty() {
         let shown: Vec<String> = laid.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
         warnings.push(
@@ -86,7 +89,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     }
     let document = frame::Document {
         pages: laid.pages,
-        faces: layout::fonts::FontBook::faces(),
+        faces: fonts.faces(),
         images: photo.into_iter().collect(),
         outline: laid.outline,
         meta: frame::Metadata {

@@ -166,14 +166,32 @@ fn parse_length(s: &str) -> Option<f32> {
     number.trim().parse::<f32>().ok().filter(|x| x.is_finite() && *x >= 0.0).map(|x| x * factor)
 }
 
-/// A bundled font family.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
+/// A font family: one of the bundled ones, or a font file of the user's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Family {
     /// Gentium Book Plus: a book face with kerning and wide Latin, Greek and Cyrillic coverage.
     Serif,
     /// Lato: a humanist sans.
     Sans,
+    /// A TrueType or OpenType file (`Name-Regular.ttf`; its bold and italic are found
+    /// beside it), relative to the theme file. Fonts live as long as the process.
+    File(&'static str),
+}
+
+impl<'de> Deserialize<'de> for Family {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(match s.as_str() {
+            "serif" => Family::Serif,
+            "sans" => Family::Sans,
+            path if path.ends_with(".ttf") || path.ends_with(".otf") => Family::File(Box::leak(s.into_boxed_str())),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "`{other}` is not a font: write serif, sans, or the path of a .ttf or .otf file"
+                )));
+            }
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -392,8 +410,23 @@ impl Theme {
     /// A built-in theme by name, or a theme file by path, with what it `extends`.
     pub fn load(name_or_path: &str) -> Result<Theme, Diagnostic> {
         let tree = Theme::tree(name_or_path, None, 0)?;
-        serde_saphyr::from_str_with_options::<Theme>(&tree.to_json(), node::options())
-            .map_err(|e| Diagnostic::error(format!("invalid theme `{name_or_path}` once extended: {e}")))
+        let mut theme = serde_saphyr::from_str_with_options::<Theme>(&tree.to_json(), node::options())
+            .map_err(|e| Diagnostic::error(format!("invalid theme `{name_or_path}` once extended: {e}")))?;
+        // Font files are relative to the theme file that names them.
+        let dir = Path::new(name_or_path).parent().filter(|_| !BUILT_IN.iter().any(|(n, _)| *n == name_or_path));
+        for family in [&mut theme.fonts.body, &mut theme.fonts.heading, &mut theme.fonts.name] {
+            if let (Family::File(path), Some(dir)) = (*family, dir)
+                && Path::new(path).is_relative()
+            {
+                *family = Family::File(Box::leak(dir.join(path).to_string_lossy().into_owned().into_boxed_str()));
+            }
+        }
+        Ok(theme)
+    }
+
+    /// The font families the theme uses.
+    pub fn families(&self) -> [Family; 3] {
+        [self.fonts.body, self.fonts.heading, self.fonts.name]
     }
 
     /// The settings of a theme file laid over those of the theme it extends. Each

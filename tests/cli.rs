@@ -353,3 +353,32 @@ fn profile_keywords_become_pdf_keywords() {
         String::from_utf8_lossy(&tool("pdfinfo", &[dir.path().join("kw.pdf").to_str().unwrap()]).stdout).into_owned();
     assert!(info.contains("Keywords:        SRE,Rust,CI/CD"), "{info}");
 }
+
+#[test]
+fn a_theme_can_use_font_files_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for (from, to) in [("Lato-Regular.ttf", "Mine-Regular.ttf"), ("Lato-Bold.ttf", "Mine-Bold.ttf")] {
+        std::fs::copy(root().join("fonts/lato").join(from), dir.path().join(to)).unwrap();
+    }
+    let theme = dir.path().join("mine.yaml");
+    std::fs::write(&theme, "name: mine\nextends: classic\nfonts: { body: Mine-Regular.ttf }\n").unwrap();
+    let out = dir.path().join("cv.pdf");
+    let profile = root().join("profiles/camille-durand.yaml");
+    let o =
+        cvpdf(&["render", profile.to_str().unwrap(), "--theme", theme.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let fonts = String::from_utf8_lossy(&tool("pdffonts", &[out.to_str().unwrap()]).stdout).into_owned();
+    assert!(fonts.contains("+Mine-Regular") && fonts.contains("+Mine-Bold"), "{fonts}");
+    std::fs::write(&theme, "name: mine\nfonts: { body: Missing-Regular.ttf }\n").unwrap();
+    let o =
+        cvpdf(&["render", profile.to_str().unwrap(), "--theme", theme.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("cannot read the font") && stderr(&o).contains("Missing-Regular.ttf"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&theme, "name: mine\nfonts: { body: comic }\n").unwrap();
+    let o = cvpdf(&["render", profile.to_str().unwrap(), "--theme", theme.to_str().unwrap()]);
+    assert!(stderr(&o).contains("mine.yaml:2:") && stderr(&o).contains("`comic` is not a font"), "{}", stderr(&o));
+}

@@ -74,38 +74,112 @@ struct LoadedFace {
     units_per_em: f32,
 }
 
-/// The faces a render uses, loaded on first use, with a cache of shaped words.
+impl LoadedFace {
+    fn parse(bytes: &'static [u8]) -> Option<LoadedFace> {
+        let data = ReadScope::new(bytes).read::<FontData<'static>>().ok()?;
+        let provider = data.table_provider(0).ok()?;
+        let font = allsorts::Font::new(provider).ok()?;
+        let units_per_em = f32::from(font.head_table.units_per_em);
+        Some(LoadedFace { font, units_per_em })
+    }
+}
+
+/// A face the book can use: bundled, or read from a theme's font file.
+struct Entry {
+    family: Family,
+    bold: bool,
+    italic: bool,
+    postscript_name: String,
+    bytes: &'static [u8],
+}
+
+/// The faces a render uses, parsed on first use, with a cache of shaped words.
 pub struct FontBook {
+    entries: Vec<Entry>,
     faces: Vec<Option<LoadedFace>>,
     cache: HashMap<(FaceId, String), Rc<Shaped>>,
 }
 
 impl Default for FontBook {
     fn default() -> Self {
-        FontBook { faces: BUNDLED.iter().map(|_| None).collect(), cache: HashMap::new() }
+        let entries = BUNDLED
+            .iter()
+            .map(|(family, bold, italic, name, bytes)| Entry {
+                family: *family,
+                bold: *bold,
+                italic: *italic,
+                postscript_name: (*name).to_string(),
+                bytes,
+            })
+            .collect::<Vec<_>>();
+        FontBook { faces: entries.iter().map(|_| None).collect(), entries, cache: HashMap::new() }
     }
 }
 
+/// Style names tried beside a font file's own (`Name-Regular.ttf` → `Name-Bold.ttf`).
+const STYLE_NAMES: [(bool, bool, &[&str]); 3] =
+    [(true, false, &["Bold"]), (false, true, &["Italic", "Oblique"]), (true, true, &["BoldItalic", "BoldOblique"])];
+
 impl FontBook {
-    pub fn face_id(family: Family, bold: bool, italic: bool) -> FaceId {
-        BUNDLED.iter().position(|(f, b, i, _, _)| *f == family && *b == bold && *i == italic).unwrap_or(0)
+    /// The bundled faces and those of `families` read from files. A family given as
+    /// `Name-Regular.ttf` finds its bold and italic beside it (`Name-Bold.ttf`,
+    /// `Name-Italic.ttf`, `Name-BoldItalic.ttf`); a missing style uses the regular face.
+    pub fn with_files(families: &[Family]) -> Result<FontBook, String> {
+        let mut book = FontBook::default();
+        for family in families {
+            let Family::File(path) = *family else { continue };
+            if book.entries.iter().any(|e| e.family == *family) {
+                continue;
+            }
+            let path = std::path::Path::new(path);
+            book.add_file(*family, false, false, path)?;
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            for (bold, italic, styles) in STYLE_NAMES {
+                let sibling = styles
+                    .iter()
+                    .map(|style| path.with_file_name(name.replacen("Regular", style, 1)))
+                    .find(|p| p.exists() && p != path);
+                if let Some(p) = sibling {
+                    book.add_file(*family, bold, italic, &p)?;
+                }
+            }
+        }
+        Ok(book)
+    }
+
+    fn add_file(&mut self, family: Family, bold: bool, italic: bool, path: &std::path::Path) -> Result<(), String> {
+        let bytes = std::fs::read(path)
+            .map_err(|e| format!("cannot read the font {}: {}", path.display(), crate::io_reason(&e)))?;
+        // Fonts live for the whole process; a batch shares them.
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        let face =
+            LoadedFace::parse(bytes).ok_or_else(|| format!("{} is not a TrueType or OpenType font", path.display()))?;
+        let postscript_name: String = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect())
+            .unwrap_or_else(|| "Font".into());
+        self.entries.push(Entry { family, bold, italic, postscript_name, bytes });
+        self.faces.push(Some(face));
+        Ok(())
+    }
+
+    /// The face of `family` in the given style (its regular face when it has none).
+    pub fn face_id(&self, family: Family, bold: bool, italic: bool) -> FaceId {
+        let find =
+            |b: bool, i: bool| self.entries.iter().position(|e| e.family == family && e.bold == b && e.italic == i);
+        find(bold, italic).or_else(|| find(false, false)).unwrap_or(0)
     }
 
     /// Every face, for the PDF writer (unused ones are left out there).
-    pub fn faces() -> Vec<Face> {
-        BUNDLED.iter().map(|(_, _, _, name, bytes)| Face { postscript_name: (*name).to_string(), bytes }).collect()
+    pub fn faces(&self) -> Vec<Face> {
+        self.entries.iter().map(|e| Face { postscript_name: e.postscript_name.clone(), bytes: e.bytes }).collect()
     }
 
     fn face(&mut self, id: FaceId) -> &mut LoadedFace {
-        self.faces[id].get_or_insert_with(|| {
-            let bytes: &'static [u8] = BUNDLED[id].4;
-            // The bundled fonts are known good; a failure here is a build defect.
-            let data = ReadScope::new(bytes).read::<FontData<'static>>().expect("bundled font parses");
-            let provider = data.table_provider(0).expect("bundled font has a face");
-            let font = allsorts::Font::new(provider).expect("bundled font loads");
-            let units_per_em = f32::from(font.head_table.units_per_em);
-            LoadedFace { font, units_per_em }
-        })
+        let bytes = self.entries[id].bytes;
+        // Bundled fonts are known good and theme fonts were parsed when added, so
+        // this cannot fail; it is checked by a test of every bundled face.
+        self.faces[id].get_or_insert_with(|| LoadedFace::parse(bytes).expect("a checked font parses"))
     }
 
     pub fn units_per_em(&mut self, id: FaceId) -> f32 {
@@ -164,11 +238,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_bundled_face_parses() {
+        for (_, _, _, name, bytes) in BUNDLED {
+            assert!(LoadedFace::parse(bytes).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_theme_font_file_brings_its_styles() {
+        let dir = std::env::temp_dir().join(format!("cvpdf-fontfile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("Mine-Regular.ttf"), BUNDLED[4].4).unwrap();
+        std::fs::write(dir.join("Mine-Bold.ttf"), BUNDLED[5].4).unwrap();
+        let path: &'static str =
+            Box::leak(dir.join("Mine-Regular.ttf").to_string_lossy().into_owned().into_boxed_str());
+        let book = FontBook::with_files(&[Family::File(path)]).unwrap();
+        let regular = book.face_id(Family::File(path), false, false);
+        let bold = book.face_id(Family::File(path), true, false);
+        assert_ne!(regular, bold);
+        assert_eq!(book.face_id(Family::File(path), false, true), regular, "no italic file: the regular face");
+        std::fs::write(dir.join("Bad-Regular.ttf"), b"not a font").unwrap();
+        let bad: &'static str = Box::leak(dir.join("Bad-Regular.ttf").to_string_lossy().into_owned().into_boxed_str());
+        assert!(
+            FontBook::with_files(&[Family::File(bad)]).err().unwrap().contains("is not a TrueType or OpenType font")
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn kerning_and_ligatures_come_from_the_font() {
         let mut book = FontBook::default();
-        let serif = FontBook::face_id(Family::Serif, false, false);
+        let serif = book.face_id(Family::Serif, false, false);
         for family in [Family::Sans, Family::Serif] {
-            let face = FontBook::face_id(family, false, false);
+            let face = book.face_id(family, false, false);
             let av = book.width(face, 10.0, "AV");
             let a = book.width(face, 10.0, "A");
             let v = book.width(face, 10.0, "V");

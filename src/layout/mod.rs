@@ -44,11 +44,10 @@ struct Column {
 /// Lays the composed résumé out on the theme's pages: the header across the top of
 /// the first page, then the main column and the sidebar, each flowing on from page
 /// to page on its own.
-pub fn layout(composed: &Composed, theme: &Theme, opts: &Options) -> Laid {
-    let mut fonts = FontBook::default();
+pub fn layout(composed: &Composed, theme: &Theme, fonts: &mut FontBook, opts: &Options) -> Laid {
     let mut hyphenator = Hyphenator::default();
     let mut missing = Vec::new();
-    let mut setter = Setter { fonts: &mut fonts, hyphenator: &mut hyphenator, lang: opts.lang, missing: &mut missing };
+    let mut setter = Setter { fonts, hyphenator: &mut hyphenator, lang: opts.lang, missing: &mut missing };
     let (page_w, page_h) = theme.paper.size();
     let m = &theme.margins;
     let content = page_w - m.left.0 - m.right.0;
@@ -232,7 +231,7 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Ima
                 (_, Some(column)) => *column,
                 (Some(a), None) => {
                     let text: String = a.runs.iter().map(|x| x.text.as_str()).collect();
-                    let face = FontBook::face_id(a.style.family, a.style.bold, a.style.italic);
+                    let face = setter.fonts.face_id(a.style.family, a.style.bold, a.style.italic);
                     setter.fonts.width(face, a.style.size, &text).min(width * 0.45) + 0.5
                 }
                 (None, None) => 0.0,

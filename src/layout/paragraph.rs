@@ -62,7 +62,7 @@ impl Setter<'_> {
         let mut word_start = true;
         for run in &para.runs {
             let face =
-                FontBook::face_id(para.style.family, para.style.bold || run.bold, para.style.italic || run.italic);
+                self.fonts.face_id(para.style.family, para.style.bold || run.bold, para.style.italic || run.italic);
             let scale = size / self.fonts.units_per_em(face);
             for (k, chunk) in run.text.split(' ').enumerate() {
                 if k > 0 {
@@ -202,7 +202,7 @@ impl Setter<'_> {
             if li == 0
                 && let Some(bullet) = para.bullet
             {
-                let face = FontBook::face_id(para.style.family, false, false);
+                let face = self.fonts.face_id(para.style.family, false, false);
                 let shaped = self.fonts.shape(face, &bullet.to_string());
                 let bw = self.fonts.width(face, size, &bullet.to_string());
                 out.push(text_item(

@@ -2,7 +2,6 @@
 //! as small text ("4.5/5"), so that text extraction keeps the rating.
 
 use super::flow::Row;
-use super::fonts::FontBook;
 use super::paragraph::Setter;
 use crate::compose::{Align, Block, Paragraph, TextStyle};
 use crate::frame::Item;
@@ -17,7 +16,7 @@ pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
     let cell_w = (width - gutter * (*columns as f32 - 1.0)) / *columns as f32;
     let small = TextStyle { size: style.size * 0.8, color: *empty, ..*style };
     let value_style = TextStyle { color: muted(style.color), ..small };
-    let value_face = FontBook::face_id(value_style.family, false, false);
+    let value_face = setter.fonts.face_id(value_style.family, false, false);
     let value_w = cells.iter().map(|c| setter.fonts.width(value_face, value_style.size, &c.text)).fold(0.0, f32::max);
     let pitch = star * 1.25;
     let mut out = Vec::new();
@@ -45,7 +44,7 @@ pub fn rows(setter: &mut Setter, block: &Block, width: f32) -> Vec<Row> {
             };
             // A name too long for the space beside the stars gets the cell's width, and
             // the stars go on the line under it: a name is never broken around them.
-            let face = FontBook::face_id(style.family, style.bold, style.italic);
+            let face = setter.fonts.face_id(style.family, style.bold, style.italic);
             let fits = setter.fonts.width(face, style.size, &cell.name) <= name_w;
             let lines = setter.set(&name, if fits { name_w } else { cell_w });
             let name_lines = lines.len().max(1);
