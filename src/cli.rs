@@ -28,6 +28,9 @@ pub enum Command {
         /// Language to render (default: the profile's `lang`).
         #[arg(short, long)]
         lang: Option<String>,
+        /// Fit on this many pages, tightening type and spacing within the theme's bounds.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+        fit_pages: Option<u16>,
         /// Paper size, instead of the theme's.
         #[arg(long, value_enum)]
         paper: Option<PaperArg>,

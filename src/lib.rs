@@ -35,6 +35,8 @@ pub struct Settings {
     pub epoch: Option<i64>,
     /// Draws row tops and baselines, for theme authors.
     pub debug: bool,
+    /// Fit on this many pages (overrides the theme's `fit.pages`).
+    pub fit_pages: Option<usize>,
 }
 
 /// A rendered PDF and what the user should know about it.
@@ -79,7 +81,24 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     let mut fonts = layout::fonts::FontBook::with_files(&theme.families()).map_err(|e| {
         vec![Diagnostic::error(e).help("a theme's fonts are serif, sans, or .ttf/.otf files beside it")]
     })?;
-    let laid = layout::layout(&composed, theme, &mut fonts, &options);
+    let target = settings.fit_pages.or(theme.fit.pages);
+    let laid = match target {
+        None => layout::layout(&composed, theme, &mut fonts, &options),
+        Some(pages) => {
+            let (laid, fits) = fit(&resume, theme, &mut fonts, &options, pages);
+            if !fits {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "cannot fit on {pages} page{}: at the tightest settings the theme allows it takes {}",
+                        if pages == 1 { "" } else { "s" },
+                        laid.pages.len()
+                    ))
+                    .help("shorten the profile, or use a theme that allows tighter settings (`fit:` in the theme)"),
+                );
+            }
+            laid
+        }
+    };
     if !laid.missing.is_empty() {
         let shown: Vec<String> = laid.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
         warnings.push(
@@ -104,6 +123,42 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     let pdf = pdf::write(&document, settings.epoch).map_err(|e| vec![Diagnostic::error(e)])?;
     let warnings = warnings.into_iter().map(|w| w.in_file(&profile.source)).collect();
     Ok(Rendered { pdf, pages, warnings })
+}
+
+/// Lays the résumé out on at most `pages` pages, tightening type size, leading and
+/// spacing as little as needed within the theme's bounds (a bisection over how far
+/// towards them). Returns the layout and whether it fits.
+fn fit(
+    resume: &localize::Resume,
+    theme: &Theme,
+    fonts: &mut layout::fonts::FontBook,
+    options: &layout::Options,
+    pages: usize,
+) -> (layout::Laid, bool) {
+    let mut attempt = |t: f32| {
+        let tight = theme.tightened(t);
+        layout::layout(&compose::compose(resume, &tight), &tight, fonts, options)
+    };
+    let natural = attempt(0.0);
+    if natural.pages.len() <= pages {
+        return (natural, true);
+    }
+    let tightest = attempt(1.0);
+    if tightest.pages.len() > pages {
+        return (tightest, false);
+    }
+    let (mut loose, mut tight, mut best) = (0.0, 1.0, tightest);
+    for _ in 0..6 {
+        let t = (loose + tight) / 2.0;
+        let laid = attempt(t);
+        if laid.pages.len() <= pages {
+            tight = t;
+            best = laid;
+        } else {
+            loose = t;
+        }
+    }
+    (best, true)
 }
 
 /// An I/O error in the words a user needs, without Rust's error codes.

@@ -23,10 +23,11 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        cli::Command::Render { profiles, output, theme, lang, paper, debug } => {
+        cli::Command::Render { profiles, output, theme, lang, paper, fit_pages, debug } => {
             let settings = cvpdf::Settings {
                 epoch: std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()),
                 debug,
+                fit_pages: fit_pages.map(usize::from),
             };
             let mut theme = match Theme::load(&theme) {
                 Ok(t) => t,

@@ -34,6 +34,28 @@ pub struct Theme {
     pub columns: Columns,
     pub entries: EntryStyle,
     pub header: HeaderStyle,
+    pub fit: Fit,
+}
+
+/// How far a profile may be tightened to fit on a number of pages: each value is
+/// where type size, leading and vertical spacing may go at the tightest.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fit {
+    /// Fit on this many pages (`--fit-pages` overrides it).
+    pub pages: Option<usize>,
+    /// Smallest type, as a share of the theme's sizes.
+    pub min_scale: f32,
+    /// Smallest leading (baseline distance as a multiple of the type size).
+    pub min_leading: f32,
+    /// Smallest vertical spacing, as a share of the theme's.
+    pub min_spacing: f32,
+}
+
+impl Default for Fit {
+    fn default() -> Self {
+        Fit { pages: None, min_scale: 0.9, min_leading: 1.16, min_spacing: 0.5 }
+    }
 }
 
 /// Where an entry's dates go: flush right on its title line, or in a column of
@@ -331,6 +353,7 @@ impl Default for Theme {
             columns: Columns::default(),
             entries: EntryStyle::default(),
             header: HeaderStyle::default(),
+            fit: Fit::default(),
         }
     }
 }
@@ -422,6 +445,26 @@ impl Theme {
             }
         }
         Ok(theme)
+    }
+
+    /// The theme tightened `t` of the way (0 to 1) towards its `fit` bounds.
+    pub fn tightened(&self, t: f32) -> Theme {
+        let t = t.clamp(0.0, 1.0);
+        let lerp = |from: f32, to: f32| from + (to - from) * t;
+        let mut out = self.clone();
+        let scale = lerp(1.0, self.fit.min_scale.clamp(0.5, 1.0));
+        let s = &mut out.sizes;
+        for size in [&mut s.body, &mut s.small, &mut s.name, &mut s.headline, &mut s.heading, &mut s.entry_title] {
+            *size *= scale;
+        }
+        out.leading = lerp(self.leading, self.fit.min_leading.clamp(1.0, self.leading));
+        let spacing = lerp(1.0, self.fit.min_spacing.clamp(0.0, 1.0));
+        // The space between paragraphs is all that tells them apart: it stays.
+        let sp = &mut out.spacing;
+        for space in [&mut sp.before_heading, &mut sp.after_heading, &mut sp.between_entries] {
+            *space *= spacing;
+        }
+        out
     }
 
     /// The font families the theme uses.

@@ -382,3 +382,33 @@ fn a_theme_can_use_font_files_beside_it() {
     let o = cvpdf(&["render", profile.to_str().unwrap(), "--theme", theme.to_str().unwrap()]);
     assert!(stderr(&o).contains("mine.yaml:2:") && stderr(&o).contains("`comic` is not a font"), "{}", stderr(&o));
 }
+
+#[test]
+fn fit_pages_tightens_within_the_theme_or_says_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = root().join("profiles/camille-durand.yaml");
+    let two = dir.path().join("two.pdf");
+    assert!(
+        cvpdf(&["render", profile.to_str().unwrap(), "--fit-pages", "2", "-o", two.to_str().unwrap()]).status.success()
+    );
+    assert_eq!(pages(&two), 2, "three pages brought down to two");
+    let check = tool(
+        "python3",
+        &[
+            root().join("tests/tools/pdfcheck.py").to_str().unwrap(),
+            two.to_str().unwrap(),
+            "--profile",
+            profile.to_str().unwrap(),
+        ],
+    );
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let out = dir.path().join("one.pdf");
+    let o = cvpdf(&["render", profile.to_str().unwrap(), "--fit-pages", "1", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success());
+    assert!(
+        stderr(&o).contains("cannot fit on 1 page: at the tightest settings the theme allows it takes 2"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(cvpdf(&["render", profile.to_str().unwrap(), "--fit-pages", "0"]).status.code(), Some(2));
+}
