@@ -1,7 +1,7 @@
 //! Command-line arguments, turned into what to render and where. The only module
 //! that knows clap.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
@@ -19,15 +19,20 @@ pub enum Command {
         /// Profile files (.yaml or .yml).
         #[arg(required = true)]
         profiles: Vec<PathBuf>,
-        /// Output file (one profile) or directory.
+        /// Output file (one PDF) or directory (several).
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// A built-in theme name (see `cvpdf themes`) or the path of a theme file.
+        /// Built-in theme names (see `cvpdf themes`) or theme file paths, comma-separated.
         #[arg(short, long, default_value = "classic")]
         theme: String,
-        /// Language to render (default: the profile's `lang`).
+        /// Languages to render, comma-separated, or `all` for every language the
+        /// profile offers (default: the profile's `lang`).
         #[arg(short, long)]
         lang: Option<String>,
+        /// Keep untagged content and content with one of these tags (comma-separated);
+        /// repeat the option for several tailored variants.
+        #[arg(long, value_name = "TAGS")]
+        tags: Vec<String>,
         /// Fit on this many pages, tightening type and spacing within the theme's bounds.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
         fit_pages: Option<u16>,
@@ -54,31 +59,5 @@ impl From<PaperArg> for cvpdf::theme::Paper {
             PaperArg::A4 => cvpdf::theme::Paper::A4,
             PaperArg::Letter => cvpdf::theme::Paper::Letter,
         }
-    }
-}
-
-/// Where the PDF for `profile` goes: beside it by default; into `output` when that
-/// is a directory (existing, or written with a trailing `/`, or several profiles);
-/// otherwise `output` is the file.
-pub fn output_path(profile: &Path, output: Option<&Path>, several: bool) -> PathBuf {
-    let file_name = PathBuf::from(profile.file_stem().unwrap_or_default()).with_extension("pdf");
-    match output {
-        None => profile.with_file_name(file_name),
-        Some(o) if several || o.is_dir() || o.as_os_str().to_string_lossy().ends_with('/') => o.join(file_name),
-        Some(o) => o.to_path_buf(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn output_names() {
-        assert_eq!(output_path(Path::new("p/ada.yaml"), None, false), PathBuf::from("p/ada.pdf"));
-        assert_eq!(output_path(Path::new("p/ada.yaml"), Some(Path::new("out.pdf")), false), PathBuf::from("out.pdf"));
-        assert_eq!(output_path(Path::new("p/ada.yaml"), Some(Path::new("out/")), false), PathBuf::from("out/ada.pdf"));
-        assert_eq!(output_path(Path::new("p/ada.yaml"), Some(Path::new("cv")), false), PathBuf::from("cv"));
-        assert_eq!(output_path(Path::new("ada.yml"), Some(Path::new("x.pdf")), true), PathBuf::from("x.pdf/ada.pdf"));
     }
 }

@@ -31,6 +31,9 @@ const TABLES: &[(&str, &str)] = &[
     ("fr", include_str!("../locales/fr.yaml")),
     ("es", include_str!("../locales/es.yaml")),
     ("de", include_str!("../locales/de.yaml")),
+    ("it", include_str!("../locales/it.yaml")),
+    ("pt", include_str!("../locales/pt.yaml")),
+    ("nl", include_str!("../locales/nl.yaml")),
 ];
 
 impl Locale {

@@ -412,3 +412,63 @@ fn fit_pages_tightens_within_the_theme_or_says_it_cannot() {
     );
     assert_eq!(cvpdf(&["render", profile.to_str().unwrap(), "--fit-pages", "0"]).status.code(), Some(2));
 }
+
+#[test]
+fn batches_of_languages_themes_and_tags_run_in_parallel_and_survive_a_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let good = root().join("profiles/camille-durand.yaml");
+    let bad = dir.path().join("broken.yaml");
+    std::fs::write(&bad, "name: Broken\nphoto: missing.jpg\n").unwrap();
+    let o = cvpdf(&[
+        "render",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "--lang",
+        "all",
+        "--theme",
+        "classic,studio",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "a failed variant makes the batch fail");
+    let err = stderr(&o);
+    assert!(err.contains("rendered 4 PDFs in") && err.contains("2 failed"), "{err}");
+    assert!(err.contains("broken.classic.pdf") && err.contains("cannot read the photo"), "{err}");
+    let mut made: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    made.sort();
+    assert_eq!(
+        made,
+        [
+            "camille-durand.en.classic.pdf",
+            "camille-durand.en.studio.pdf",
+            "camille-durand.fr.classic.pdf",
+            "camille-durand.fr.studio.pdf"
+        ]
+    );
+    assert!(pdftotext(&out.join("camille-durand.fr.studio.pdf")).contains("EXPÉRIENCE PROFESSIONNELLE"));
+
+    let profile = dir.path().join("tagged.yaml");
+    std::fs::write(
+        &profile,
+        "name: Ada\nsections:\n  - title: Work\n    entries:\n      - { title: Backend lead, tags: [backend] }\n      - { title: Frontend work, tags: [frontend] }\n      - { title: Always here }\n",
+    )
+    .unwrap();
+    let o = cvpdf(&[
+        "render",
+        profile.to_str().unwrap(),
+        "--tags",
+        "backend",
+        "--tags",
+        "frontend",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let backend = pdftotext(&out.join("tagged.backend.pdf"));
+    assert!(backend.contains("Backend lead") && backend.contains("Always here") && !backend.contains("Frontend work"));
+    let frontend = pdftotext(&out.join("tagged.frontend.pdf"));
+    assert!(frontend.contains("Frontend work") && !frontend.contains("Backend lead"));
+}

@@ -692,3 +692,25 @@ mod tests {
         assert_eq!(slug("Expérience professionnelle"), "experience-professionnelle");
     }
 }
+
+#[cfg(test)]
+mod tag_tests {
+    use crate::model::load_str;
+    use std::path::Path;
+
+    #[test]
+    fn tags_keep_untagged_content_and_what_matches() {
+        let yaml = "name: Ada\nsections:\n  - entries:\n      - { title: A, tags: [backend] }\n      - { title: B, tags: [frontend] }\n      - title: C\n        highlights: [plain, { text: ops, tags: [ops] }]\n    items: [x, { text: y, tags: [lead] }]\n    ratings: [{ name: Go, rating: 4, tags: [backend] }]\n";
+        let (p, _) = load_str(yaml, Path::new("p.yaml")).unwrap();
+        let t = p.with_tags(&["backend".to_string()]);
+        let titles: Vec<_> =
+            t.sections[0].entries.iter().map(|e| e.title.as_ref().unwrap().variants[0].1.clone()).collect();
+        assert_eq!(titles, ["A", "C"]);
+        assert_eq!(t.sections[0].entries[1].highlights.len(), 1);
+        assert_eq!(t.sections[0].items.len(), 1);
+        assert_eq!(t.sections[0].ratings.len(), 1);
+        let none = p.with_tags(&["lead".to_string()]);
+        assert!(none.sections[0].ratings.is_empty());
+        assert_eq!(none.sections[0].items.len(), 2);
+    }
+}

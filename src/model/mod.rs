@@ -135,6 +135,29 @@ pub struct Item {
 }
 
 impl Profile {
+    /// The profile tailored to `wanted` tags: everything untagged, and what carries at
+    /// least one of them. Entries, roles, highlights, items and rated items have tags.
+    pub fn with_tags(&self, wanted: &[String]) -> Profile {
+        let keep = |tags: &[String]| tags.is_empty() || tags.iter().any(|t| wanted.contains(t));
+        fn entry(e: &Entry, keep: &dyn Fn(&[String]) -> bool) -> Entry {
+            Entry {
+                highlights: e.highlights.iter().filter(|h| keep(&h.tags)).cloned().collect(),
+                roles: e.roles.iter().filter(|r| keep(&r.tags)).map(|r| entry(r, keep)).collect(),
+                ..e.clone()
+            }
+        }
+        let mut out = self.clone();
+        for s in &mut out.sections {
+            s.entries = s.entries.iter().filter(|e| keep(&e.tags)).map(|e| entry(e, &keep)).collect();
+            s.items.retain(|i| keep(&i.tags));
+            for g in &mut s.ratings {
+                g.items.retain(|r| keep(&r.tags));
+            }
+            s.ratings.retain(|g| !g.items.is_empty());
+        }
+        out
+    }
+
     /// Every language the profile offers: its `lang`, then every code its text maps use.
     pub fn languages(&self) -> Vec<String> {
         let mut langs = vec![self.lang.clone()];
