@@ -43,7 +43,14 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_BYTES);
     reader.limits(limits);
+    // The header first: an image too large to decode is refused before anything else.
     let mut decoder = reader.into_decoder().map_err(|e| describe(path, e))?;
+    if truncated(&bytes, format) {
+        return Err(format!(
+            "the photo {} is truncated: its end is missing (an interrupted download or copy?)",
+            path.display()
+        ));
+    }
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let (w, h) = decoder.dimensions();
     if format == ImageFormat::Jpeg && passes_through(w, h, orientation, frame) {
@@ -54,6 +61,21 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| describe(path, e))?;
     img.apply_orientation(orientation);
     Ok(prepare(img, frame))
+}
+
+/// Whether the file stops before its format's end marker. Decoders fill a cut image
+/// with grey rather than fail, and a half-grey face is not a photo anyone wants.
+fn truncated(bytes: &[u8], format: ImageFormat) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    match format {
+        ImageFormat::Jpeg => !tail.windows(2).any(|w| w == [0xFF, 0xD9]),
+        ImageFormat::Png => !tail.windows(4).any(|w| w == b"IEND"),
+        ImageFormat::WebP => {
+            let declared = bytes.get(4..8).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize + 8);
+            declared.is_none_or(|n| n > bytes.len())
+        }
+        _ => false,
+    }
 }
 
 /// Whether the file can go into the PDF as it is: upright, of the box's shape (or

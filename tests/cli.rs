@@ -472,3 +472,59 @@ fn batches_of_languages_themes_and_tags_run_in_parallel_and_survive_a_failure() 
     let frontend = pdftotext(&out.join("tagged.frontend.pdf"));
     assert!(frontend.contains("Frontend work") && !frontend.contains("Backend lead"));
 }
+
+/// Hostile or extreme inputs: each ends in bounded time with a clear message, or
+/// renders; none panics.
+#[test]
+fn hostile_and_extreme_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let deep = write("deep.yaml", format!("name: Ada\nsummary: {}{}\n", "[".repeat(20_000), "]".repeat(20_000)));
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..8u8 {
+        let (prev, cur) = ((b'a' + i) as char, (b'b' + i) as char);
+        bomb.push_str(&format!("{cur}: &{cur} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+    }
+    bomb.push_str("name: Ada\n");
+    let bomb = write("bomb.yaml", bomb);
+    for (profile, expected) in [(&deep, "nests too deeply"), (&bomb, "too many values")] {
+        let o = cvpdf(&["render", profile.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{}", stderr(&o));
+    }
+    // A truncated JPEG: the real portrait cut in half.
+    let jpeg = std::fs::read(root().join("profiles/camille-durand.jpg")).unwrap();
+    std::fs::write(dir.path().join("cut.jpg"), &jpeg[..jpeg.len() / 2]).unwrap();
+    let cut = write("cut.yaml", "name: Ada\nphoto: cut.jpg\n".into());
+    let o = cvpdf(&["render", cut.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cut.yaml:2:8") && stderr(&o).contains("is truncated"), "{}", stderr(&o));
+    // Extreme but valid: a 20,000-character word, a 1,000-character URL, 400 entries.
+    let word = "a".repeat(20_000);
+    let url = format!("https://example.org/{}", "x/".repeat(490));
+    let extreme = write(
+        "extreme.yaml",
+        format!("name: Ada\nsummary: \"start {word} end\"\nsections:\n  - text: \"see {url} now\"\n"),
+    );
+    let mut many = String::from("name: Ada\nsections:\n  - title: Work\n    entries:\n");
+    for i in 0..400 {
+        many.push_str(&format!(
+            "      - {{ organization: Org {i}, title: Engineer {i}, start: 2001-01, summary: Did things {i}. }}\n"
+        ));
+    }
+    let many = write("many.yaml", many);
+    for profile in [&extreme, &many] {
+        let out = profile.with_extension("pdf");
+        let o = cvpdf(&["render", profile.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let check = tool("python3", &[root().join("tests/tools/pdfcheck.py").to_str().unwrap(), out.to_str().unwrap()]);
+        let report = String::from_utf8_lossy(&check.stdout).into_owned();
+        assert!(check.status.success(), "nothing off the page, no collisions: {report}");
+        assert!(report.contains("past the mirrored left margin 0"), "nothing runs past its column: {report}");
+    }
+    assert!(pages(&many.with_extension("pdf")) >= 20);
+}

@@ -46,6 +46,8 @@ pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<P
         Err(e) => {
             let help = if e.message.starts_with("duplicate mapping key") {
                 "a key appears twice in one mapping; inside `{ ... }` a comma separates entries, so quote text that contains a comma"
+            } else if e.message.starts_with("budget breached") || e.message.contains("recursion limit") {
+                "the document expands to too many values or nests too deeply (YAML aliases?); a profile needs neither"
             } else {
                 "fix the syntax at this place: check indentation, quotes and `:` after keys"
             };
