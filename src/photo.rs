@@ -117,7 +117,13 @@ fn prepare(img: DynamicImage, frame: Frame) -> Image {
     let target_w = (frame.width / 72.0 * PRINT_PPI).round().max(1.0) as u32;
     if img.width() > target_w {
         let target_h = (target_w as f32 * ch as f32 / cw as f32).round().max(1.0) as u32;
-        img = img.resize_exact(target_w, target_h, image::imageops::FilterType::Triangle);
+        // Area averaging is as good as a filter for a large reduction, and several
+        // times faster on a phone photo; a small one keeps the triangle filter.
+        img = if img.width() >= 2 * target_w {
+            img.thumbnail_exact(target_w, target_h)
+        } else {
+            img.resize_exact(target_w, target_h, image::imageops::FilterType::Triangle)
+        };
     }
     let (w, h) = img.dimensions();
     let mut alpha: Option<Vec<u8>> = img.color().has_alpha().then(|| img.to_rgba8().pixels().map(|p| p[3]).collect());
