@@ -45,6 +45,22 @@ pub enum Command {
     },
     /// List the built-in themes.
     Themes,
+    /// Validate profiles without rendering: every error, and every text missing
+    /// in each language the profile offers.
+    Check {
+        #[arg(required = true)]
+        profiles: Vec<PathBuf>,
+    },
+    /// Write a commented starter profile that renders as it is.
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "cv.yaml")]
+        file: PathBuf,
+    },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), e.g. `cvpdf man > cvpdf.1`.
+    Man,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]

@@ -24,6 +24,23 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        cli::Command::Check { profiles } => check(&profiles),
+        cli::Command::Init { file } => init(&file),
+        cli::Command::Completions { shell } => {
+            let mut command = <cli::Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "cvpdf", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        cli::Command::Man => {
+            let command = <cli::Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         cli::Command::Render { profiles, output, theme, lang, tags, paper, fit_pages, debug } => {
             let started = std::time::Instant::now();
             let settings = cvpdf::Settings {
@@ -87,6 +104,54 @@ fn main() -> ExitCode {
             }
             let failed = failed + outcomes.iter().filter(|o| o.is_err()).count();
             if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+    }
+}
+
+/// Validates each profile and localizes it in every language it offers.
+fn check(profiles: &[std::path::PathBuf]) -> ExitCode {
+    let mut failed = false;
+    for path in profiles {
+        match cvpdf::model::load(path) {
+            Ok((profile, warnings)) => {
+                report(&warnings);
+                let languages = profile.languages();
+                for lang in &languages {
+                    let (_, warnings) = cvpdf::localize::localize(&profile, lang);
+                    let located: Vec<Diagnostic> = warnings.into_iter().map(|w| w.in_file(path)).collect();
+                    report(&located);
+                }
+                eprintln!("{}: valid ({})", path.display(), languages.join(", "));
+            }
+            Err(ds) => {
+                report(&ds);
+                failed = true;
+            }
+        }
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+const STARTER: &str = include_str!("starter.yaml");
+
+/// Writes the starter profile, never over an existing file.
+fn init(file: &Path) -> ExitCode {
+    let written = std::fs::OpenOptions::new().write(true).create_new(true).open(file).and_then(|mut f| {
+        use std::io::Write;
+        f.write_all(STARTER.as_bytes())
+    });
+    match written {
+        Ok(()) => {
+            eprintln!("wrote {}; render it with: cvpdf render {}", file.display(), file.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("error: {} exists already; cvpdf init never overwrites a file", file.display());
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {}", file.display(), cvpdf::io_reason(&e));
+            ExitCode::from(1)
         }
     }
 }

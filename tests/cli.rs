@@ -528,3 +528,34 @@ fn hostile_and_extreme_inputs() {
     }
     assert!(pages(&many.with_extension("pdf")) >= 20);
 }
+
+#[test]
+fn init_check_completions_and_man() {
+    let dir = tempfile::tempdir().unwrap();
+    let cv = dir.path().join("cv.yaml");
+    assert!(cvpdf(&["init", cv.to_str().unwrap()]).status.success());
+    let o = cvpdf(&["init", cv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "never overwrites");
+    assert!(stderr(&o).contains("exists already"));
+    let pdf = render_and_check(&cv, "en", dir.path());
+    assert!(pdftotext(&pdf).contains("Your Name"), "the starter renders as it is");
+
+    let o = cvpdf(&["check", root().join("profiles/camille-durand.yaml").to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("valid (en, fr)") && stderr(&o).contains("print as written in the fr variant"),
+        "{}",
+        stderr(&o)
+    );
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "name: Ada\nsections:\n  - titel: x\n").unwrap();
+    let o = cvpdf(&["check", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("bad.yaml:3:5: unknown field `titel`"), "{}", stderr(&o));
+    assert!(!dir.path().join("bad.pdf").exists(), "check renders nothing");
+
+    let bash = String::from_utf8_lossy(&cvpdf(&["completions", "bash"]).stdout).into_owned();
+    assert!(bash.contains("_cvpdf()") && bash.contains("--fit-pages"));
+    let man = String::from_utf8_lossy(&cvpdf(&["man"]).stdout).into_owned();
+    assert!(man.contains(".TH cvpdf 1"));
+}
