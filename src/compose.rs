@@ -252,7 +252,8 @@ impl Composer<'_> {
             add(vec![Inline { text: shown.to_string(), link: Some(w.clone()), ..Inline::default() }]);
         }
         for (label, url) in &r.links {
-            add(vec![Inline { text: label.clone(), link: Some(url.clone()), ..Inline::default() }]);
+            let link = Some(url.clone()).filter(|u| !u.is_empty());
+            add(vec![Inline { text: label.clone(), link, ..Inline::default() }]);
         }
         if !contact.is_empty() {
             let style = TextStyle { family: t.fonts.heading, size: t.sizes.small + 0.5, ..self.body() };

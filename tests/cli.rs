@@ -559,3 +559,31 @@ fn init_check_completions_and_man() {
     let man = String::from_utf8_lossy(&cvpdf(&["man"]).stdout).into_owned();
     assert!(man.contains(".TH cvpdf 1"));
 }
+
+#[test]
+fn json_resume_files_render_with_warnings_never_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    for fixture in ["messy.resume.json", "yaml.resume.yaml"] {
+        let profile = root().join("tests/fixtures").join(fixture);
+        let out = dir.path().join(format!("{fixture}.pdf"));
+        let o = cvpdf(&["render", profile.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        assert!(o.status.success(), "{fixture}: {}", stderr(&o));
+        let check = tool(
+            "python3",
+            &[
+                root().join("tests/tools/pdfcheck.py").to_str().unwrap(),
+                out.to_str().unwrap(),
+                "--profile",
+                profile.to_str().unwrap(),
+            ],
+        );
+        let report = String::from_utf8_lossy(&check.stdout).into_owned();
+        assert!(check.status.success(), "{fixture}: every field a reader expects is printed:\n{report}");
+        if fixture.ends_with(".json") {
+            assert!(stderr(&o).contains("is on the web; cvpdf does no network access"), "{}", stderr(&o));
+            let text = pdftotext(&out);
+            assert!(text.contains("Aug. 2016 – 2018") && text.contains("Mar. 1, 2019 – present"), "{text}");
+            assert!(text.contains("Spring 2015") && text.contains("Likes and maintains"), "{text}");
+        }
+    }
+}

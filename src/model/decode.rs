@@ -59,6 +59,9 @@ pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<P
             return None;
         }
     };
+    if root.get("basics").is_some() {
+        return Some(super::jsonresume::convert(&root, source, path, report));
+    }
     let mut d = Decoder { source, report, lang: "en".into() };
     d.profile(&root, path)
 }

@@ -3,6 +3,7 @@
 
 mod date;
 mod decode;
+mod jsonresume;
 pub mod node;
 
 use std::path::{Path, PathBuf};
