@@ -57,24 +57,8 @@ fn render_with(profile: &Path, lang: &str, dir: &Path, extra: &[&str]) -> PathBu
         assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "font embedded, subset, with ToUnicode: {line}");
         assert!(cols[0].chars().nth(6) == Some('+'), "subset tag: {line}");
     }
-    let check = tool(
-        "python3",
-        &[
-            root().join("tests/tools/pdfcheck.py").to_str().unwrap(),
-            out.to_str().unwrap(),
-            "--profile",
-            profile.to_str().unwrap(),
-            "--lang",
-            lang,
-        ],
-    );
-    let report = String::from_utf8_lossy(&check.stdout).into_owned();
-    assert!(
-        check.status.success(),
-        "pdfcheck {} {lang}:\n{report}{}",
-        profile.display(),
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let (passed, report) = pdfcheck(&out, Some((profile, lang)));
+    assert!(passed, "pdfcheck {} {lang}:\n{report}", profile.display());
     // The typographic figures of the quality bar.
     let lines = figure(&report, "lines ");
     assert!(figure(&report, "loose ") * 50 <= lines, "loose lines at most 2%:\n{report}");
@@ -82,6 +66,19 @@ fn render_with(profile: &Path, lang: &str, dir: &Path, extra: &[&str]) -> PathBu
     let inner = figure(&report, "inner paragraph lines ");
     assert!(figure(&report, "of them flush right ") * 100 >= inner * 95, "95% flush right:\n{report}");
     out
+}
+
+/// Runs pdfcheck.py on `pdf` (against `profile` in a language, when given): whether
+/// it passed, and its report.
+fn pdfcheck(pdf: &Path, profile: Option<(&Path, &str)>) -> (bool, String) {
+    let script = root().join("tests/tools/pdfcheck.py");
+    let mut args = vec![script.to_str().unwrap(), pdf.to_str().unwrap()];
+    if let Some((profile, lang)) = profile {
+        args.extend(["--profile", profile.to_str().unwrap(), "--lang", lang]);
+    }
+    let check = tool("python3", &args);
+    let report = String::from_utf8_lossy(&check.stdout).into_owned() + &String::from_utf8_lossy(&check.stderr);
+    (check.status.success(), report)
 }
 
 /// The number after `label` in pdfcheck's report.
@@ -392,16 +389,8 @@ fn fit_pages_tightens_within_the_theme_or_says_it_cannot() {
         cvpdf(&["render", profile.to_str().unwrap(), "--fit-pages", "2", "-o", two.to_str().unwrap()]).status.success()
     );
     assert_eq!(pages(&two), 2, "three pages brought down to two");
-    let check = tool(
-        "python3",
-        &[
-            root().join("tests/tools/pdfcheck.py").to_str().unwrap(),
-            two.to_str().unwrap(),
-            "--profile",
-            profile.to_str().unwrap(),
-        ],
-    );
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let (passed, report) = pdfcheck(&two, Some((&profile, "en")));
+    assert!(passed, "{report}");
     let out = dir.path().join("one.pdf");
     let o = cvpdf(&["render", profile.to_str().unwrap(), "--fit-pages", "1", "-o", out.to_str().unwrap()]);
     assert!(o.status.success());
@@ -521,9 +510,8 @@ fn hostile_and_extreme_inputs() {
         let out = profile.with_extension("pdf");
         let o = cvpdf(&["render", profile.to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
-        let check = tool("python3", &[root().join("tests/tools/pdfcheck.py").to_str().unwrap(), out.to_str().unwrap()]);
-        let report = String::from_utf8_lossy(&check.stdout).into_owned();
-        assert!(check.status.success(), "nothing off the page, no collisions: {report}");
+        let (passed, report) = pdfcheck(&out, None);
+        assert!(passed, "nothing off the page, no collisions: {report}");
         assert!(report.contains("past the mirrored left margin 0"), "nothing runs past its column: {report}");
     }
     assert!(pages(&many.with_extension("pdf")) >= 20);
@@ -568,17 +556,8 @@ fn json_resume_files_render_with_warnings_never_failures() {
         let out = dir.path().join(format!("{fixture}.pdf"));
         let o = cvpdf(&["render", profile.to_str().unwrap(), "-o", out.to_str().unwrap()]);
         assert!(o.status.success(), "{fixture}: {}", stderr(&o));
-        let check = tool(
-            "python3",
-            &[
-                root().join("tests/tools/pdfcheck.py").to_str().unwrap(),
-                out.to_str().unwrap(),
-                "--profile",
-                profile.to_str().unwrap(),
-            ],
-        );
-        let report = String::from_utf8_lossy(&check.stdout).into_owned();
-        assert!(check.status.success(), "{fixture}: every field a reader expects is printed:\n{report}");
+        let (passed, report) = pdfcheck(&out, Some((&profile, "en")));
+        assert!(passed, "{fixture}: every field a reader expects is printed:\n{report}");
         if fixture.ends_with(".json") {
             assert!(stderr(&o).contains("is on the web; cvpdf does no network access"), "{}", stderr(&o));
             let text = pdftotext(&out);
