@@ -45,6 +45,18 @@ pub enum Command {
     },
     /// List the built-in themes.
     Themes,
+    /// Render a profile, then again each time it (or its theme or photo) is saved;
+    /// a profile with an error keeps the last good PDF.
+    Watch {
+        profile: PathBuf,
+        /// Output file (default: beside the profile).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[arg(short, long, default_value = "classic")]
+        theme: String,
+        #[arg(short, long)]
+        lang: Option<String>,
+    },
     /// Validate profiles without rendering: every error, and every text missing
     /// in each language the profile offers.
     Check {

@@ -11,6 +11,7 @@ use cvpdf::theme::{BUILT_IN, Theme};
 mod batch;
 mod cli;
 mod output;
+mod watch;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         cli::Command::Check { profiles } => check(&profiles),
+        cli::Command::Watch { profile, output, theme, lang } => watch::watch(&profile, output, &theme, lang.as_deref()),
         cli::Command::Init { file } => init(&file),
         cli::Command::Completions { shell } => {
             let mut command = <cli::Cli as clap::CommandFactory>::command();
@@ -156,7 +158,7 @@ fn init(file: &Path) -> ExitCode {
     }
 }
 
-fn report(diagnostics: &[Diagnostic]) {
+pub(crate) fn report(diagnostics: &[Diagnostic]) {
     for d in diagnostics {
         eprintln!("{d}");
     }

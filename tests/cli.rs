@@ -566,3 +566,38 @@ fn json_resume_files_render_with_warnings_never_failures() {
         }
     }
 }
+
+#[test]
+fn watch_re_renders_on_save_and_keeps_the_last_good_pdf() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("cv.yaml");
+    let pdf = dir.path().join("cv.pdf");
+    std::fs::write(&profile, "name: First Name\n").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+        .args(["watch", profile.to_str().unwrap()])
+        .stderr(std::fs::File::create(dir.path().join("watch.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let wait_for = |text: &str| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(15) {
+            if pdf.exists() && pdftotext(&pdf).contains(text) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        false
+    };
+    let first = wait_for("First Name");
+    std::fs::write(&profile, "name: Second Name\n").unwrap();
+    let second = wait_for("Second Name");
+    std::fs::write(&profile, "name: [broken\n").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let kept = pdftotext(&pdf).contains("Second Name");
+    let _ = child.kill();
+    let _ = child.wait();
+    let log = std::fs::read_to_string(dir.path().join("watch.log")).unwrap_or_default();
+    assert!(first && second, "renders at start ({first}) and on save ({second}):\n{log}");
+    assert!(kept, "an error keeps the last good PDF");
+}
