@@ -71,6 +71,11 @@ pub enum Command {
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions { shell: clap_complete::Shell },
+    /// Print the JSON Schema of profiles (or of theme files, with --theme), for editors.
+    Schema {
+        #[arg(long)]
+        theme: bool,
+    },
     /// Print the manual page (roff), e.g. `cvpdf man > cvpdf.1`.
     Man,
 }

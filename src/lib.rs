@@ -4,11 +4,24 @@
 //! (one language's [`localize::Resume`]) → [`compose`] (styled blocks) → [`layout`]
 //! (lines and pages of [`frame`]s) → [`pdf`] (bytes).
 //!
-//! ```no_run
-//! let (profile, _warnings) = cvpdf::model::load("profiles/camille-durand.yaml".as_ref()).unwrap();
-//! let theme = cvpdf::theme::Theme::load("classic").unwrap();
-//! let out = cvpdf::render(&profile, &profile.lang, &theme, &cvpdf::Settings::default()).unwrap();
-//! std::fs::write("cv.pdf", out.pdf).unwrap();
+//! Load a profile (every problem comes back as a [`diag::Diagnostic`] with its file,
+//! line and column), pick a theme, render one language to PDF bytes:
+//!
+//! ```
+//! use std::path::Path;
+//!
+//! let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/jonas-weber.yaml");
+//! let (profile, warnings) = cvpdf::model::load(&path).expect("a valid profile");
+//! assert!(warnings.is_empty());
+//! let theme = cvpdf::theme::Theme::load("classic").expect("a built-in theme");
+//! let out = cvpdf::render(&profile, &profile.lang, &theme, &cvpdf::Settings::default())
+//!     .expect("a rendered PDF");
+//! assert!(out.pdf.starts_with(b"%PDF-1.7"));
+//! assert_eq!(out.pages, 1);
+//!
+//! // Text can be checked without a file: the same validation as the command line.
+//! let errors = cvpdf::model::load_str("name: Ada\nheadlin: x\n", Path::new("cv.yaml")).unwrap_err();
+//! assert_eq!(errors[0].to_string().lines().next(), Some("error: cv.yaml:2:1: unknown field `headlin` at the top level"));
 //! ```
 
 pub mod compose;

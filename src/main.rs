@@ -33,6 +33,10 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut command, "cvpdf", &mut std::io::stdout());
             ExitCode::SUCCESS
         }
+        cli::Command::Schema { theme } => {
+            print!("{}", if theme { Theme::schema() } else { cvpdf::model::schema::profile_schema() });
+            ExitCode::SUCCESS
+        }
         cli::Command::Man => {
             let command = <cli::Cli as clap::CommandFactory>::command();
             match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {

@@ -4,12 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::node::{self, Node};
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Theme {
     pub name: String,
@@ -39,7 +40,7 @@ pub struct Theme {
 
 /// How far a profile may be tightened to fit on a number of pages: each value is
 /// where type size, leading and vertical spacing may go at the tightest.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Fit {
     /// Fit on this many pages (`--fit-pages` overrides it).
@@ -60,7 +61,7 @@ impl Default for Fit {
 
 /// Where an entry's dates go: flush right on its title line, or in a column of
 /// their own on the left (the entry's text then starts after it).
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct EntryStyle {
     pub dates: DatePlace,
@@ -68,7 +69,7 @@ pub struct EntryStyle {
     pub date_width: Length,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DatePlace {
     Right,
@@ -82,7 +83,7 @@ impl Default for EntryStyle {
 }
 
 /// The header: optionally on a band of colour across the top of the first page.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HeaderStyle {
     /// The band's colour; none draws no band.
@@ -92,7 +93,7 @@ pub struct HeaderStyle {
 }
 
 /// Where a sidebar goes, if any.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Side {
     None,
@@ -101,7 +102,7 @@ pub enum Side {
 }
 
 /// A main column and an optional sidebar; each flows on from page to page.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Columns {
     pub sidebar: Side,
@@ -125,7 +126,7 @@ impl Default for Columns {
     }
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Paper {
     A4,
@@ -142,7 +143,7 @@ impl Paper {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Margins {
     pub top: Length,
@@ -154,6 +155,15 @@ pub struct Margins {
 /// A length in points, written in a theme as `20mm`, `1in`, `12pt` or a bare number of points.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Length(pub f32);
+
+impl JsonSchema for Length {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Length".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "description": "points, or a string such as 20mm, 0.75in, 12pt", "anyOf": [{ "type": "number", "minimum": 0 }, { "type": "string", "pattern": "^[0-9.]+ *(mm|cm|in|pt)?$" }] })
+    }
+}
 
 impl<'de> Deserialize<'de> for Length {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -200,6 +210,15 @@ pub enum Family {
     File(&'static str),
 }
 
+impl JsonSchema for Family {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Family".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "description": "serif, sans, or a .ttf/.otf file beside the theme", "anyOf": [{ "enum": ["serif", "sans"] }, { "type": "string", "pattern": "\\.(ttf|otf)$" }] })
+    }
+}
+
 impl<'de> Deserialize<'de> for Family {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -216,7 +235,7 @@ impl<'de> Deserialize<'de> for Family {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Fonts {
     pub body: Family,
@@ -225,7 +244,7 @@ pub struct Fonts {
 }
 
 /// Font sizes in points.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sizes {
     pub body: f32,
@@ -240,6 +259,15 @@ pub struct Sizes {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Color(pub [f32; 3]);
 
+impl JsonSchema for Color {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Color".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "pattern": "^#[0-9a-fA-F]{6}$" })
+    }
+}
+
 impl<'de> Deserialize<'de> for Color {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
@@ -252,7 +280,7 @@ impl<'de> Deserialize<'de> for Color {
     }
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Colors {
     pub text: Color,
@@ -262,7 +290,7 @@ pub struct Colors {
     pub rating_empty: Color,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HeadingStyle {
     pub uppercase: bool,
@@ -270,7 +298,7 @@ pub struct HeadingStyle {
     pub rule: bool,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct PhotoStyle {
     pub show: bool,
@@ -283,14 +311,14 @@ pub struct PhotoStyle {
     pub place: PhotoPlace,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoPlace {
     Header,
     Sidebar,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoShape {
     /// The theme's box, corners square.
@@ -303,7 +331,7 @@ pub enum PhotoShape {
     Original,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RatingStyle {
     pub style: RatingShape,
@@ -315,7 +343,7 @@ pub struct RatingStyle {
 
 /// How a rating is drawn: one mark per point of the scale (half marks for halves),
 /// or a bar filled in proportion.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RatingShape {
     Stars,
@@ -323,7 +351,7 @@ pub enum RatingShape {
     Bars,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Spacing {
     pub before_heading: f32,
@@ -465,6 +493,12 @@ impl Theme {
             *space *= spacing;
         }
         out
+    }
+
+    /// The JSON Schema of theme files, generated from these types.
+    pub fn schema() -> String {
+        let schema = schemars::schema_for!(Theme);
+        serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
     }
 
     /// The font families the theme uses.

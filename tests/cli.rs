@@ -601,3 +601,35 @@ fn watch_re_renders_on_save_and_keeps_the_last_good_pdf() {
     assert!(first && second, "renders at start ({first}) and on save ({second}):\n{log}");
     assert!(kept, "an error keeps the last good PDF");
 }
+
+#[test]
+fn the_schemas_are_generated_committed_and_validate_the_samples() {
+    for (args, file) in
+        [(&["schema"][..], "docs/profile.schema.json"), (&["schema", "--theme"][..], "docs/theme.schema.json")]
+    {
+        let generated = String::from_utf8(cvpdf(args).stdout).unwrap();
+        let committed = std::fs::read_to_string(root().join(file)).unwrap();
+        assert!(generated == committed, "{file} is stale: regenerate it with `cvpdf {}`", args.join(" "));
+    }
+    // The schemas as an editor uses them (Python's jsonschema): samples and themes pass,
+    // a misspelt field does not.
+    let script = r#"
+import glob, json, sys, yaml, jsonschema
+root = sys.argv[1]
+profile = json.load(open(root + "/docs/profile.schema.json"))
+theme = json.load(open(root + "/docs/theme.schema.json"))
+for f in glob.glob(root + "/profiles/*.yaml"):
+    jsonschema.validate(yaml.safe_load(open(f)), profile)
+for f in glob.glob(root + "/layouts/*.yaml"):
+    jsonschema.validate(yaml.safe_load(open(f)), theme)
+try:
+    jsonschema.validate({"name": "A", "sections": [{"entries": [{"titel": "x"}]}]}, profile)
+    sys.exit("a misspelt field was accepted")
+except jsonschema.ValidationError:
+    print("ok")
+"#;
+    let o = tool("python3", &["-c", script, root().to_str().unwrap()]);
+    assert!(o.status.success(), "{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let first = std::fs::read_to_string(root().join("profiles/camille-durand.yaml")).unwrap();
+    assert!(first.starts_with("# yaml-language-server: $schema=../docs/profile.schema.json"));
+}

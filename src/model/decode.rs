@@ -7,12 +7,13 @@ use super::node::{self, Node, Value};
 use super::*;
 use crate::diag::{Diagnostic, Pos, Report, closest};
 
-const PROFILE_FIELDS: &[&str] =
+pub(super) const PROFILE_FIELDS: &[&str] =
     &["lang", "name", "headline", "photo", "contact", "note", "summary", "keywords", "sections"];
-const CONTACT_FIELDS: &[&str] = &["email", "phone", "website", "location", "links"];
-const LINK_FIELDS: &[&str] = &["label", "url"];
-const SECTION_FIELDS: &[&str] = &["id", "title", "text", "entries", "ratings", "scale", "facts", "items", "note"];
-const ENTRY_FIELDS: &[&str] = &[
+pub(super) const CONTACT_FIELDS: &[&str] = &["email", "phone", "website", "location", "links"];
+pub(super) const LINK_FIELDS: &[&str] = &["label", "url"];
+pub(super) const SECTION_FIELDS: &[&str] =
+    &["id", "title", "text", "entries", "ratings", "scale", "facts", "items", "note"];
+pub(super) const ENTRY_FIELDS: &[&str] = &[
     "organization",
     "location",
     "title",
@@ -27,11 +28,11 @@ const ENTRY_FIELDS: &[&str] = &[
     "roles",
     "tags",
 ];
-const DETAIL_FIELDS: &[&str] = &["label", "text"];
-const RATING_FIELDS: &[&str] = &["name", "rating", "tags"];
-const GROUP_FIELDS: &[&str] = &["group", "items"];
-const FACT_FIELDS: &[&str] = &["label", "value"];
-const ITEM_FIELDS: &[&str] = &["text", "tags"];
+pub(super) const DETAIL_FIELDS: &[&str] = &["label", "text"];
+pub(super) const RATING_FIELDS: &[&str] = &["name", "rating", "tags"];
+pub(super) const GROUP_FIELDS: &[&str] = &["group", "items"];
+pub(super) const FACT_FIELDS: &[&str] = &["label", "value"];
+pub(super) const ITEM_FIELDS: &[&str] = &["text", "tags"];
 
 pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<Profile> {
     if source.trim().is_empty() {

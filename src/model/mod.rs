@@ -5,6 +5,7 @@ mod date;
 mod decode;
 mod jsonresume;
 pub mod node;
+pub mod schema;
 
 use std::path::{Path, PathBuf};
 
