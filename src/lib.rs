@@ -112,11 +112,13 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
             laid
         }
     };
-    if !laid.missing.is_empty() {
-        let shown: Vec<String> = laid.missing.iter().map(|c| format!("{c} (U+{:04X})", u32::from(*c))).collect();
+    for (c, context) in &laid.missing {
         warnings.push(
-            Diagnostic::warning(format!("the fonts have no glyph for {}; they print as empty boxes", shown.join(", ")))
-                .help("replace these characters, or use a theme whose fonts cover them"),
+            Diagnostic::warning(format!(
+                "no font has a glyph for {c} (U+{:04X}), in “{context}”; it prints as an empty box",
+                u32::from(*c)
+            ))
+            .help("install a font that has it (cvpdf looks in the system's font folders), or replace the character"),
         );
     }
     let document = frame::Document {

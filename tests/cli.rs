@@ -633,3 +633,22 @@ except jsonschema.ValidationError:
     let first = std::fs::read_to_string(root().join("profiles/camille-durand.yaml")).unwrap();
     assert!(first.starts_with("# yaml-language-server: $schema=../docs/profile.schema.json"));
 }
+
+#[test]
+fn characters_the_bundled_fonts_lack_use_an_installed_font_or_are_reported_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("symbols.yaml");
+    std::fs::write(&profile, "name: Ada\nsummary: \"Rain or shine ☂ always, and a crab 🦀 too.\"\n").unwrap();
+    let o = cvpdf(&["render", profile.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let pdf = dir.path().join("symbols.pdf");
+    let fonts = String::from_utf8_lossy(&tool("pdffonts", &[pdf.to_str().unwrap()]).stdout).into_owned();
+    assert!(fonts.contains("+DejaVuSans"), "☂ drawn with an installed font (fonts-dejavu-core): {fonts}");
+    assert!(pdftotext(&pdf).contains("☂"), "and extracted");
+    let err = stderr(&o);
+    assert!(
+        err.contains("no font has a glyph for 🦀 (U+1F980), in “Rain or shine ☂ always, and a crab 🦀 too…”"),
+        "the missing character is named with where it is: {err}"
+    );
+    assert!(pdftotext(&pdf).contains('\u{FFFD}'), "a missing glyph extracts as the replacement character");
+}

@@ -2,6 +2,7 @@
 //! allsorts: ligatures and kerning from the font's GSUB/GPOS tables.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::rc::Rc;
 
 use allsorts::binary::read::ReadScope;
@@ -98,6 +99,10 @@ pub struct FontBook {
     entries: Vec<Entry>,
     faces: Vec<Option<LoadedFace>>,
     cache: HashMap<(FaceId, String), Rc<Shaped>>,
+    /// The installed fonts, listed on the first character no bundled face has.
+    system: Option<Vec<std::path::PathBuf>>,
+    /// The installed face found for each such character (none found: `None`).
+    fallbacks: HashMap<char, Option<FaceId>>,
 }
 
 impl Default for FontBook {
@@ -112,8 +117,43 @@ impl Default for FontBook {
                 bytes,
             })
             .collect::<Vec<_>>();
-        FontBook { faces: entries.iter().map(|_| None).collect(), entries, cache: HashMap::new() }
+        FontBook {
+            faces: entries.iter().map(|_| None).collect(),
+            entries,
+            cache: HashMap::new(),
+            system: None,
+            fallbacks: HashMap::new(),
+        }
     }
+}
+
+/// Font files installed on this machine, regular faces first.
+fn system_fonts() -> Vec<std::path::PathBuf> {
+    let mut dirs =
+        vec![std::path::PathBuf::from("/usr/share/fonts"), std::path::PathBuf::from("/usr/local/share/fonts")];
+    if let Some(home) = std::env::var_os("HOME") {
+        dirs.push(Path::new(&home).join(".local/share/fonts"));
+        dirs.push(Path::new(&home).join(".fonts"));
+    }
+    let mut found = Vec::new();
+    let mut stack: Vec<(std::path::PathBuf, usize)> = dirs.into_iter().map(|d| (d, 0)).collect();
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() && depth < 4 {
+                stack.push((path, depth + 1));
+            } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf")) {
+                found.push(path);
+            }
+        }
+    }
+    let styled = |p: &Path| {
+        let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+        ["bold", "italic", "oblique", "light", "thin", "black", "condensed"].iter().any(|s| name.contains(s))
+    };
+    found.sort_by_key(|p| (styled(p), p.clone()));
+    found
 }
 
 /// Style names tried beside a font file's own (`Name-Regular.ttf` → `Name-Bold.ttf`).
@@ -161,6 +201,40 @@ impl FontBook {
         self.entries.push(Entry { family, bold, italic, postscript_name, bytes });
         self.faces.push(Some(face));
         Ok(())
+    }
+
+    /// An installed font that has `c`, for text the bundled fonts cannot show
+    /// (emoji, CJK, Devanagari...). Regular faces are preferred; the answer is cached.
+    pub fn fallback_for(&mut self, c: char) -> Option<FaceId> {
+        if let Some(found) = self.fallbacks.get(&c) {
+            return *found;
+        }
+        let system = self.system.get_or_insert_with(system_fonts).clone();
+        let found = system.iter().find_map(|path| {
+            if let Some(id) =
+                self.entries.iter().position(|e| matches!(e.family, Family::File(p) if Path::new(p) == path))
+            {
+                return self.has(id, c).then_some(id);
+            }
+            let bytes = std::fs::read(path).ok()?;
+            let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+            let mut face = LoadedFace::parse(bytes)?;
+            let (glyph, _) = face.font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None);
+            let name: &'static str = Box::leak(path.to_string_lossy().into_owned().into_boxed_str());
+            let postscript_name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect())
+                .unwrap_or_else(|| "Fallback".into());
+            self.entries.push(Entry { family: Family::File(name), bold: false, italic: false, postscript_name, bytes });
+            self.faces.push(Some(face));
+            (glyph != 0).then_some(self.entries.len() - 1)
+        });
+        self.fallbacks.insert(c, found);
+        found
+    }
+
+    fn has(&mut self, id: FaceId, c: char) -> bool {
+        self.face(id).font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None).0 != 0
     }
 
     /// The face of `family` in the given style (its regular face when it has none).

@@ -19,8 +19,8 @@ use paragraph::Setter;
 pub struct Laid {
     pub pages: Vec<Page>,
     pub outline: Vec<Bookmark>,
-    /// Characters no bundled font has, in order of first appearance.
-    pub missing: Vec<char>,
+    /// Characters no font has, each with the start of the first paragraph it is in.
+    pub missing: Vec<(char, String)>,
 }
 
 /// What layout needs besides the blocks and the theme.
@@ -144,7 +144,7 @@ pub fn layout(composed: &Composed, theme: &Theme, fonts: &mut FontBook, opts: &O
         }
     }
     let mut seen = Vec::new();
-    missing.retain(|c| {
+    missing.retain(|(c, _)| {
         let new = !seen.contains(c);
         seen.push(*c);
         new

@@ -25,8 +25,8 @@ pub struct Setter<'a> {
     pub fonts: &'a mut FontBook,
     pub hyphenator: &'a mut Hyphenator,
     pub lang: &'a str,
-    /// Characters no face could show, reported as warnings.
-    pub missing: &'a mut Vec<char>,
+    /// Characters no face could show, with the start of their paragraph, for warnings.
+    pub missing: &'a mut Vec<(char, String)>,
 }
 
 struct Piece {
@@ -76,8 +76,26 @@ impl Setter<'_> {
                     continue;
                 }
                 word_start = false;
-                let shaped = self.fonts.shape(face, chunk);
-                self.missing.extend(shaped.missing.iter().copied());
+                let mut shaped = self.fonts.shape(face, chunk);
+                let (mut face, mut scale) = (face, scale);
+                // A word the theme's fonts cannot show is set in an installed font that can.
+                if let Some(&c) = shaped.missing.first()
+                    && let Some(fallback) = self.fonts.fallback_for(c)
+                {
+                    let other = self.fonts.shape(fallback, chunk);
+                    if other.missing.len() < shaped.missing.len() {
+                        (face, scale, shaped) = (fallback, size / self.fonts.units_per_em(fallback), other);
+                    }
+                }
+                let context = || {
+                    let text: String = para.runs.iter().map(|r| r.text.as_str()).collect();
+                    let mut start: String = text.chars().take(40).collect();
+                    if text.chars().count() > 40 {
+                        start.push('…');
+                    }
+                    start
+                };
+                self.missing.extend(shaped.missing.iter().map(|c| (*c, context())));
                 pieces.push(Piece { face, shaped: shaped.clone(), link: run.link.clone(), scale });
                 let piece = pieces.len() - 1;
                 let word_width = shaped.advance(0..shaped.glyphs.len()) as f32 * scale;

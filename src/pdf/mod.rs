@@ -38,7 +38,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
             if let Item::Text { face, glyphs, .. } = item {
                 let set = used.entry(*face).or_default();
                 for g in glyphs {
-                    set.entry(g.id).or_insert_with(|| g.text.clone());
+                    set.entry(g.id).or_insert_with(|| extracted(g));
                 }
             }
         }
@@ -105,7 +105,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
                                 let placed = next.x - g.x;
                                 ((natural - placed) / size * 1000.0 * 100.0).round() / 100.0
                             });
-                            Codepoint::with_cid(gid, if adjust.abs() < 0.01 { 0.0 } else { adjust }, g.text.clone())
+                            Codepoint::with_cid(gid, if adjust.abs() < 0.01 { 0.0 } else { adjust }, extracted(g))
                         })
                         .collect();
                     ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(codepoints)] });
@@ -296,6 +296,13 @@ fn utf16be(text: &str) -> Vec<u8> {
         out.extend(unit.to_be_bytes());
     }
     out
+}
+
+/// What a glyph gives back to text extraction. Every missing character is glyph 0,
+/// which can stand for one text only: the replacement character says honestly that
+/// one is missing.
+fn extracted(g: &crate::frame::Glyph) -> String {
+    if g.id == 0 { "\u{FFFD}".to_string() } else { g.text.clone() }
 }
 
 /// The glyph advances of an embedded font, as PDF readers will use them.
