@@ -52,8 +52,10 @@ pub enum Command {
         /// Output file (default: beside the profile).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// A built-in theme name or a theme file path (watched too).
         #[arg(short, long, default_value = "classic")]
         theme: String,
+        /// Language to render (default: the profile's `lang`).
         #[arg(short, long)]
         lang: Option<String>,
     },
