@@ -87,24 +87,28 @@ pub fn run(variants: &[Variant], settings: &Settings) -> Vec<Outcome> {
     let outcomes = variants
         .par_iter()
         .map(|v| {
-            let tailored;
-            let profile = match v.tags {
-                Some(tags) => {
-                    tailored = v.profile.with_tags(tags);
-                    &tailored
-                }
-                None => v.profile,
-            };
-            let outcome = cvpdf::render(profile, &v.lang, v.theme, settings).and_then(|r| {
-                crate::output::write_atomically(&v.out, &r.pdf, &v.profile.source).map_err(|d| vec![d])?;
-                Ok((r.pages, r.warnings))
-            });
+            let outcome = render(v, settings);
             bar.inc(1);
             outcome
         })
         .collect();
     bar.finish_and_clear();
     outcomes
+}
+
+/// Renders one variant and writes its PDF safely.
+pub fn render(v: &Variant, settings: &Settings) -> Outcome {
+    let tailored;
+    let profile = match v.tags {
+        Some(tags) => {
+            tailored = v.profile.with_tags(tags);
+            &tailored
+        }
+        None => v.profile,
+    };
+    let r = cvpdf::render(profile, &v.lang, v.theme, settings)?;
+    crate::output::write_atomically(&v.out, &r.pdf, &v.profile.source).map_err(|d| vec![d])?;
+    Ok((r.pages, r.warnings))
 }
 
 /// The closing line of a batch: how many, how fast, which failed.

@@ -106,14 +106,6 @@ impl Report {
     pub fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
-
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.is_error())
-    }
 }
 
 /// The known name closest to `unknown`, when it is close enough to be a likely typo.

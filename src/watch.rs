@@ -76,10 +76,10 @@ fn render(profile: &Path, out: &Path, theme: &str, lang: Option<&str>) -> Vec<Pa
         crate::report(&warnings);
         let photo = p.photo.as_ref().map(|(path, _)| path.clone());
         let lang = lang.map_or_else(|| p.lang.clone(), str::to_string);
-        let rendered = cvpdf::render(&p, &lang, &theme, &cvpdf::Settings::default())?;
-        crate::report(&rendered.warnings);
-        crate::output::write_atomically(out, &rendered.pdf, profile).map_err(|d| vec![d])?;
-        Ok((rendered.pages, photo))
+        let variant = crate::batch::Variant { profile: &p, lang, theme: &theme, tags: None, out: out.to_path_buf() };
+        let (pages, warnings) = crate::batch::render(&variant, &cvpdf::Settings::default())?;
+        crate::report(&warnings);
+        Ok((pages, photo))
     });
     let at = clock();
     match result {
