@@ -98,7 +98,8 @@ struct Entry {
 pub struct FontBook {
     entries: Vec<Entry>,
     faces: Vec<Option<LoadedFace>>,
-    cache: HashMap<(FaceId, String), Rc<Shaped>>,
+    /// Shaped words by face, looked up by `&str` so that a hit allocates nothing.
+    cache: HashMap<FaceId, HashMap<String, Rc<Shaped>>>,
     /// The installed fonts, listed on the first character no bundled face has.
     system: Option<Vec<std::path::PathBuf>>,
     /// The installed face found for each such character (none found: `None`).
@@ -262,7 +263,7 @@ impl FontBook {
 
     /// Shapes `text` (one word, no spaces) in face `id`, once per process for each word.
     pub fn shape(&mut self, id: FaceId, text: &str) -> Rc<Shaped> {
-        if let Some(s) = self.cache.get(&(id, text.to_string())) {
+        if let Some(s) = self.cache.get(&id).and_then(|words| words.get(text)) {
             return s.clone();
         }
         let face = self.face(id);
@@ -296,7 +297,7 @@ impl FontBook {
             })
             .collect();
         let shaped = Rc::new(Shaped { glyphs, missing });
-        self.cache.insert((id, text.to_string()), shaped.clone());
+        self.cache.entry(id).or_default().insert(text.to_string(), shaped.clone());
         shaped
     }
 

@@ -246,7 +246,7 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Ima
                 // when the leadings match); lines beyond the main text's hang below
                 // its last row, in the date column the entry's text keeps clear of.
                 let (row, dy) = match main_rows.len() {
-                    n if i < n => (i, y + ((main_rows[i].height - line.height) * 0.5).max(0.0) - y),
+                    n if i < n => (i, ((main_rows[i].height - line.height) * 0.5).max(0.0)),
                     n => (n - 1, y - main_rows[..n - 1].iter().map(|r| r.height).sum::<f32>()),
                 };
                 let height = line.height;
