@@ -142,9 +142,6 @@ pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
             c.section(s, &mut sidebar, 1);
         }
     }
-    if let Some(Block::Heading { para, .. }) = sidebar.first_mut() {
-        para.space_before = 0.0;
-    }
     let t = &theme.photo;
     let photo = resume.photo.clone().filter(|_| t.show).map(|path| PhotoRequest {
         path,
@@ -154,9 +151,10 @@ pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
     let in_sidebar = t.place == PhotoPlace::Sidebar && theme.columns.sidebar != Side::None && !sidebar.is_empty();
     if let (true, Some(p)) = (in_sidebar, &photo) {
         sidebar.insert(0, Block::Photo { width: p.width, height: p.height });
-        if let Some(Block::Heading { para, .. }) = sidebar.get_mut(1) {
-            para.space_before = theme.spacing.before_heading;
-        }
+    }
+    // A column starts at its top: no space above its first heading.
+    if let Some(Block::Heading { para, .. }) = sidebar.first_mut() {
+        para.space_before = 0.0;
     }
     let header_photo = photo.as_ref().filter(|_| !in_sidebar).map(|p| (p.width, p.height));
     Composed { header: c.header(header_photo), main: blocks, sidebar, photo }
