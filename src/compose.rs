@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::locale::Direction;
 use crate::localize::{Entry, Resume, Section};
 use crate::markup::{self, Inline};
 use crate::theme::{Color, DatePlace, Family, PhotoPlace, PhotoShape, RatingShape, Side, Theme};
@@ -106,6 +107,9 @@ pub struct Composed {
     pub sidebar: Vec<Block>,
     /// The photo to load, and the box it is printed in.
     pub photo: Option<PhotoRequest>,
+    /// The language is written right to left: lines are set right to left and the
+    /// whole page is mirrored (the theme's left and right become start and end).
+    pub rtl: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -157,7 +161,8 @@ pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
         para.space_before = 0.0;
     }
     let header_photo = photo.as_ref().filter(|_| !in_sidebar).map(|p| (p.width, p.height));
-    Composed { header: c.header(header_photo), main: blocks, sidebar, photo }
+    let rtl = resume.locale.direction == Direction::Rtl;
+    Composed { header: c.header(header_photo), main: blocks, sidebar, photo, rtl }
 }
 
 impl TextStyle {
@@ -431,7 +436,7 @@ impl Composer<'_> {
         if !e.keywords.is_empty() {
             let label = self.resume.locale.label("keywords");
             let mut runs = vec![Inline { text: self.label(label), italic: true, ..Inline::default() }];
-            runs.push(Inline { text: e.keywords.join(", "), ..Inline::default() });
+            runs.push(Inline { text: e.keywords.join(&self.resume.locale.list), ..Inline::default() });
             let mut p = self.para(runs, self.small().muted(t), Align::Left);
             p.space_before = 2.0;
             out.push(Block::Paragraph(p));

@@ -13,6 +13,8 @@ pub struct Glyph {
     pub x: f32,
     /// Distance to the next glyph's origin, kerning included.
     pub advance: f32,
+    /// Raised above the baseline by this much (an Arabic vowel mark on its letter).
+    pub rise: f32,
     /// The characters this glyph shows, for text extraction ("fi" for a ligature).
     pub text: String,
 }

@@ -21,9 +21,27 @@ pub struct Locale {
     pub spaced_punctuation: String,
     pub spaced_guillemets: bool,
     pub decimal: String,
+    /// Between the items of a list ("Go, Rust"; Arabic has its own comma).
+    #[serde(default = "comma")]
+    pub list: String,
+    /// Writing direction: `rtl` mirrors the page and sets lines right to left.
+    #[serde(default)]
+    pub direction: Direction,
     pub page: String,
     pub labels: BTreeMap<String, String>,
     pub titles: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    #[default]
+    Ltr,
+    Rtl,
+}
+
+fn comma() -> String {
+    ", ".into()
 }
 
 const TABLES: &[(&str, &str)] = &[
@@ -34,6 +52,7 @@ const TABLES: &[(&str, &str)] = &[
     ("it", include_str!("../locales/it.yaml")),
     ("pt", include_str!("../locales/pt.yaml")),
     ("nl", include_str!("../locales/nl.yaml")),
+    ("ar", include_str!("../locales/ar.yaml")),
 ];
 
 impl Locale {

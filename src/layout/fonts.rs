@@ -45,12 +45,28 @@ const BUNDLED: &[(Family, bool, bool, &str, &[u8])] = &[
     (Family::Sans, true, true, "Lato-BoldItalic", include_bytes!("../../fonts/lato/Lato-BoldItalic.ttf")),
 ];
 
+/// The Arabic companions of the bundled families (Arabic has no italic): Naskh
+/// beside the serif, the sans beside the sans and any theme font. (serif, bold, name, bytes)
+const ARABIC: &[(bool, bool, &str, &[u8])] = &[
+    (true, false, "NotoNaskhArabic-Regular", include_bytes!("../../fonts/noto-arabic/NotoNaskhArabic-Regular.ttf")),
+    (true, true, "NotoNaskhArabic-Bold", include_bytes!("../../fonts/noto-arabic/NotoNaskhArabic-Bold.ttf")),
+    (false, false, "NotoSansArabic-Regular", include_bytes!("../../fonts/noto-arabic/NotoSansArabic-Regular.ttf")),
+    (false, true, "NotoSansArabic-Bold", include_bytes!("../../fonts/noto-arabic/NotoSansArabic-Bold.ttf")),
+];
+
+/// Letters, digits and marks of the Arabic script, which are set in the Arabic
+/// companion face and shaped with Arabic joining.
+pub fn is_arabic(c: char) -> bool {
+    matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
+
 /// One glyph of shaped text, in font units.
 #[derive(Clone, Debug)]
 pub struct ShapedGlyph {
     pub id: u16,
     pub advance: i32,
     pub x_offset: i32,
+    pub y_offset: i32,
     /// Byte offset in the shaped text where this glyph's characters start.
     pub byte: usize,
     pub text: String,
@@ -90,6 +106,8 @@ struct Entry {
     family: Family,
     bold: bool,
     italic: bool,
+    /// An Arabic companion face rather than a face of `family`.
+    arabic: bool,
     postscript_name: String,
     bytes: &'static [u8],
 }
@@ -114,9 +132,18 @@ impl Default for FontBook {
                 family: *family,
                 bold: *bold,
                 italic: *italic,
+                arabic: false,
                 postscript_name: (*name).to_string(),
                 bytes,
             })
+            .chain(ARABIC.iter().map(|(serif, bold, name, bytes)| Entry {
+                family: if *serif { Family::Serif } else { Family::Sans },
+                bold: *bold,
+                italic: false,
+                arabic: true,
+                postscript_name: (*name).to_string(),
+                bytes,
+            }))
             .collect::<Vec<_>>();
         FontBook {
             faces: entries.iter().map(|_| None).collect(),
@@ -199,7 +226,7 @@ impl FontBook {
             .file_stem()
             .map(|s| s.to_string_lossy().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect())
             .unwrap_or_else(|| "Font".into());
-        self.entries.push(Entry { family, bold, italic, postscript_name, bytes });
+        self.entries.push(Entry { family, bold, italic, arabic: false, postscript_name, bytes });
         self.faces.push(Some(face));
         Ok(())
     }
@@ -226,12 +253,24 @@ impl FontBook {
                 .file_stem()
                 .map(|s| s.to_string_lossy().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect())
                 .unwrap_or_else(|| "Fallback".into());
-            self.entries.push(Entry { family: Family::File(name), bold: false, italic: false, postscript_name, bytes });
+            self.entries.push(Entry {
+                family: Family::File(name),
+                bold: false,
+                italic: false,
+                arabic: false,
+                postscript_name,
+                bytes,
+            });
             self.faces.push(Some(face));
             (glyph != 0).then_some(self.entries.len() - 1)
         });
         self.fallbacks.insert(c, found);
         found
+    }
+
+    /// The glyph of `c` in face `id` (0 when it has none).
+    pub fn glyph_index(&mut self, id: FaceId, c: char) -> u16 {
+        self.face(id).font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None).0
     }
 
     fn has(&mut self, id: FaceId, c: char) -> bool {
@@ -240,9 +279,56 @@ impl FontBook {
 
     /// The face of `family` in the given style (its regular face when it has none).
     pub fn face_id(&self, family: Family, bold: bool, italic: bool) -> FaceId {
-        let find =
-            |b: bool, i: bool| self.entries.iter().position(|e| e.family == family && e.bold == b && e.italic == i);
+        let find = |b: bool, i: bool| {
+            self.entries.iter().position(|e| e.family == family && e.bold == b && e.italic == i && !e.arabic)
+        };
         find(bold, italic).or_else(|| find(false, false)).unwrap_or(0)
+    }
+
+    /// The Arabic face that goes with face `id`: same weight, Naskh beside the serif.
+    fn arabic_for(&self, id: FaceId) -> FaceId {
+        let e = &self.entries[id];
+        if e.arabic {
+            return id;
+        }
+        let family = if e.family == Family::Serif { Family::Serif } else { Family::Sans };
+        let bold = e.bold;
+        self.entries.iter().position(|e| e.arabic && e.family == family && e.bold == bold).unwrap_or(id)
+    }
+
+    /// Splits `text` (one word) into runs of one face each: Arabic letters in the
+    /// Arabic companion of `face`, everything else in `face`, or, when `face` cannot
+    /// show a run, in an installed font that can.
+    pub fn runs(&mut self, face: FaceId, text: &str) -> Vec<(FaceId, Rc<Shaped>, usize)> {
+        let mut spans: Vec<(bool, usize, usize)> = Vec::new(); // (arabic, start, end)
+        for (i, c) in text.char_indices() {
+            // Marks and joiners stay with the letter before them.
+            let arabic = is_arabic(c)
+                || (matches!(c, '\u{200C}' | '\u{200D}' | '\u{0300}'..='\u{036F}')
+                    && spans.last().is_some_and(|s| s.0));
+            match spans.last_mut() {
+                Some(last) if last.0 == arabic => last.2 = i + c.len_utf8(),
+                _ => spans.push((arabic, i, i + c.len_utf8())),
+            }
+        }
+        spans
+            .into_iter()
+            .map(|(arabic, start, end)| {
+                let part = &text[start..end];
+                let face = if arabic { self.arabic_for(face) } else { face };
+                let shaped = self.shape(face, part);
+                // A word the face cannot show is set in an installed font that can.
+                if let Some(&c) = shaped.missing.first()
+                    && let Some(fallback) = self.fallback_for(c)
+                {
+                    let other = self.shape(fallback, part);
+                    if other.missing.len() < shaped.missing.len() {
+                        return (fallback, other, start);
+                    }
+                }
+                (face, shaped, start)
+            })
+            .collect()
     }
 
     /// Every face, for the PDF writer (unused ones are left out there).
@@ -267,44 +353,67 @@ impl FontBook {
             return s.clone();
         }
         let face = self.face(id);
-        let glyphs = face.font.map_glyphs(text, tag::LATN, MatchingPresentation::NotRequired);
-        let infos = match face.font.shape(glyphs, tag::LATN, None, FeatureMask::default_mask(), &[], None, true) {
+        // Glyphs come out in logical order either way; the line setter reverses
+        // right-to-left runs.
+        let (script, direction) = if text.chars().any(is_arabic) {
+            (tag::ARAB, TextDirection::RightToLeft)
+        } else {
+            (tag::LATN, TextDirection::LeftToRight)
+        };
+        let glyphs = face.font.map_glyphs(text, script, MatchingPresentation::NotRequired);
+        let infos = match face.font.shape(glyphs, script, None, FeatureMask::default_mask(), &[], None, true) {
             Ok(infos) => infos,
             Err((_, infos)) => infos,
         };
-        let positions = GlyphLayout::new(&mut face.font, &infos, TextDirection::LeftToRight, false)
-            .glyph_positions()
-            .unwrap_or_default();
+        let positions =
+            GlyphLayout::new(&mut face.font, &infos, direction, false).glyph_positions().unwrap_or_default();
+        // Each glyph gets the characters it shows, matched against the text in order:
+        // allsorts may repeat a character on a glyph (Arabic compositions do), and
+        // byte offsets must stay true for hyphenation and bidi levels.
+        let chars: Vec<char> = text.chars().collect();
+        let mut next = 0;
         let mut byte = 0;
         let mut missing = Vec::new();
-        let glyphs = infos
+        let mut glyphs: Vec<ShapedGlyph> = infos
             .iter()
             .zip(positions.iter().chain(std::iter::repeat(&Default::default())))
             .map(|(info, pos)| {
-                let chars: String = info.glyph.unicodes.iter().collect();
+                let mut shown = String::new();
+                for u in info.glyph.unicodes.iter() {
+                    if chars.get(next) == Some(u) {
+                        shown.push(*u);
+                        next += 1;
+                    }
+                }
                 if info.glyph.glyph_index == 0 {
-                    missing.extend(chars.chars());
+                    missing.extend(shown.chars());
                 }
                 let g = ShapedGlyph {
                     id: info.glyph.glyph_index,
                     advance: pos.hori_advance,
                     x_offset: pos.x_offset,
+                    y_offset: pos.y_offset,
                     byte,
-                    text: chars,
+                    text: shown,
                 };
                 byte += g.text.len();
                 g
             })
             .collect();
+        if let Some(last) = glyphs.last_mut() {
+            last.text.extend(&chars[next.min(chars.len())..]);
+        }
         let shaped = Rc::new(Shaped { glyphs, missing });
         self.cache.entry(id).or_default().insert(text.to_string(), shaped.clone());
         shaped
     }
 
-    /// Width of `text` at `size` points.
+    /// Width of `text` at `size` points, Arabic and fallback runs included.
     pub fn width(&mut self, id: FaceId, size: f32, text: &str) -> f32 {
-        let shaped = self.shape(id, text);
-        shaped.advance(0..shaped.glyphs.len()) as f32 * size / self.units_per_em(id)
+        let runs = self.runs(id, text);
+        runs.into_iter()
+            .map(|(face, shaped, _)| shaped.advance(0..shaped.glyphs.len()) as f32 * size / self.units_per_em(face))
+            .sum()
     }
 }
 
@@ -315,6 +424,9 @@ mod tests {
     #[test]
     fn every_bundled_face_parses() {
         for (_, _, _, name, bytes) in BUNDLED {
+            assert!(LoadedFace::parse(bytes).is_some(), "{name}");
+        }
+        for (_, _, name, bytes) in ARABIC {
             assert!(LoadedFace::parse(bytes).is_some(), "{name}");
         }
     }
@@ -338,6 +450,29 @@ mod tests {
             FontBook::with_files(&[Family::File(bad)]).err().unwrap().contains("is not a TrueType or OpenType font")
         );
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn arabic_letters_join_in_the_arabic_face() {
+        let mut book = FontBook::default();
+        let serif = book.face_id(Family::Serif, false, false);
+        let runs = book.runs(serif, "(سلام)");
+        assert_eq!(runs.len(), 3, "brackets in the text face, letters in the Arabic one");
+        let (arabic, joined, start) = &runs[1];
+        assert_eq!((*start, book.entries[*arabic].postscript_name.as_str()), (1, "NotoNaskhArabic-Regular"));
+        assert!(joined.missing.is_empty());
+        // Each letter alone takes its isolated form; in the word, its joined forms.
+        let alone: Vec<u16> = "سلام".chars().map(|c| book.shape(*arabic, &c.to_string()).glyphs[0].id).collect();
+        let ids: Vec<u16> = joined.glyphs.iter().map(|g| g.id).collect();
+        assert_eq!(ids.len(), 4);
+        assert_ne!(ids[0], alone[0], "initial seen");
+        assert_ne!(ids[1], alone[1], "medial lam");
+        let text: String = joined.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "سلام", "every letter once, in logical order");
+        // A composed letter comes back once (allsorts repeats it on the glyph).
+        let hamza = book.shape(*arabic, "أقود");
+        assert_eq!(hamza.glyphs.iter().map(|g| g.text.as_str()).collect::<String>(), "أقود");
+        assert_eq!(hamza.glyphs[1].byte, "أ".len());
     }
 
     #[test]

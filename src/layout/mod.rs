@@ -47,7 +47,8 @@ struct Column {
 pub fn layout(composed: &Composed, theme: &Theme, fonts: &mut FontBook, opts: &Options) -> Laid {
     let mut hyphenator = Hyphenator::default();
     let mut missing = Vec::new();
-    let mut setter = Setter { fonts, hyphenator: &mut hyphenator, lang: opts.lang, missing: &mut missing };
+    let rtl = composed.rtl;
+    let mut setter = Setter { fonts, hyphenator: &mut hyphenator, lang: opts.lang, rtl, missing: &mut missing };
     let (page_w, page_h) = theme.paper.size();
     let m = &theme.margins;
     let content = page_w - m.left.0 - m.right.0;
@@ -143,6 +144,9 @@ pub fn layout(composed: &Composed, theme: &Theme, fonts: &mut FontBook, opts: &O
             }
         }
     }
+    if rtl {
+        pages.iter_mut().for_each(mirror);
+    }
     let mut seen = Vec::new();
     missing.retain(|(c, _)| {
         let new = !seen.contains(c);
@@ -150,6 +154,22 @@ pub fn layout(composed: &Composed, theme: &Theme, fonts: &mut FontBook, opts: &O
         new
     });
     Laid { pages, outline, missing }
+}
+
+/// Mirrors a page left to right for a right-to-left language: columns, date
+/// columns, photo and marks change sides. Text runs move as wholes: the setter has
+/// already put their glyphs in visual order.
+fn mirror(page: &mut Page) {
+    let w = page.width;
+    for item in &mut page.items {
+        match item {
+            Item::Text { x, glyphs, .. } => *x = w - *x - glyphs.last().map_or(0.0, |g| g.x + g.advance),
+            Item::Rect { x, w: width, .. } | Item::Image { x, w: width, .. } | Item::Link { x, w: width, .. } => {
+                *x = w - *x - *width
+            }
+            Item::Polygon { points, .. } => points.iter_mut().for_each(|p| p.0 = w - p.0),
+        }
+    }
 }
 
 const DEBUG_ROW: Color = Color([0.2, 0.5, 0.95]);

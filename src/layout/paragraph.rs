@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::fonts::{FontBook, Shaped};
+use super::fonts::{FontBook, Shaped, ShapedGlyph};
 use super::hyphenate::Hyphenator;
 use super::linebreak::{INFINITY, Item, Params, break_lines};
 use crate::compose::{Align, Paragraph};
@@ -25,6 +25,9 @@ pub struct Setter<'a> {
     pub fonts: &'a mut FontBook,
     pub hyphenator: &'a mut Hyphenator,
     pub lang: &'a str,
+    /// Lines run right to left, in a column the caller mirrors: x grows from the
+    /// column's right edge towards its left.
+    pub rtl: bool,
     /// Characters no face could show, with the start of their paragraph, for warnings.
     pub missing: &'a mut Vec<(char, String)>,
 }
@@ -34,6 +37,8 @@ struct Piece {
     shaped: Rc<Shaped>,
     link: Option<String>,
     scale: f32,
+    /// Where the shaped text starts in the paragraph's text, in bytes.
+    offset: usize,
 }
 
 #[derive(Clone)]
@@ -42,8 +47,48 @@ struct Fragment {
     glyphs: Range<usize>,
 }
 
+/// A piece of a line in one direction.
+struct Atom {
+    content: Content,
+    width: f32,
+    /// Bidi embedding level: odd runs right to left.
+    level: u8,
+}
+
+enum Content {
+    Glyphs(Fragment),
+    Space,
+    /// The hyphen of a broken word, in the face of that word's piece.
+    Hyphen(usize),
+}
+
+/// Rule L2 of the bidirectional algorithm: from the highest level down to the
+/// lowest odd one, reverses every run of atoms at that level or higher, which
+/// turns logical order into visual order, left to right.
+fn reorder(atoms: &mut [Atom]) {
+    let Some(highest) = atoms.iter().map(|a| a.level).max() else { return };
+    let lowest_odd = atoms.iter().map(|a| a.level).min().unwrap_or(0) | 1;
+    for level in (lowest_odd..=highest).rev() {
+        let mut i = 0;
+        while i < atoms.len() {
+            if atoms[i].level < level {
+                i += 1;
+                continue;
+            }
+            let run = i + atoms[i..].iter().take_while(|a| a.level >= level).count();
+            atoms[i..run].reverse();
+            i = run;
+        }
+    }
+}
+
 /// Characters after which a too-long word (a URL) may break without a hyphen.
 const URL_BREAKS: &str = "/.-_?&=#";
+
+/// Letters of the right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko...).
+fn is_rtl(c: char) -> bool {
+    matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
+}
 
 impl Setter<'_> {
     /// Sets `para` in a column `width` points wide.
@@ -52,68 +97,79 @@ impl Setter<'_> {
         let measure = (width - para.indent).max(size);
         let mut pieces: Vec<Piece> = Vec::new();
         let mut items: Vec<Item> = Vec::new();
-        let mut refs: Vec<Option<Fragment>> = Vec::new();
-        let push = |items: &mut Vec<Item>, refs: &mut Vec<Option<Fragment>>, item: Item, r: Option<Fragment>| {
+        // For each item: its fragment (boxes and penalties), and its byte in the text.
+        let mut refs: Vec<(Option<Fragment>, usize)> = Vec::new();
+        let push = |items: &mut Vec<Item>, refs: &mut Vec<(Option<Fragment>, usize)>, item, r, byte| {
             items.push(item);
-            refs.push(r);
+            refs.push((r, byte));
         };
 
         // Words are runs of non-space text; a word may span several styled runs.
         let mut word_start = true;
+        let mut run_start = 0;
         for run in &para.runs {
+            let mut offset = run_start;
+            run_start += run.text.len();
             let face =
                 self.fonts.face_id(para.style.family, para.style.bold || run.bold, para.style.italic || run.italic);
-            let scale = size / self.fonts.units_per_em(face);
             for (k, chunk) in run.text.split(' ').enumerate() {
                 if k > 0 {
                     if !word_start {
                         let space = self.fonts.width(face, size, " ");
-                        self.glue(para.align, space, &mut |i| push(&mut items, &mut refs, i, None));
+                        self.glue(para.align, space, &mut |i| push(&mut items, &mut refs, i, None, offset - 1));
                     }
                     word_start = true;
                 }
+                let chunk_offset = offset;
+                offset += chunk.len() + 1;
                 if chunk.is_empty() {
                     continue;
                 }
                 word_start = false;
-                let mut shaped = self.fonts.shape(face, chunk);
-                let (mut face, mut scale) = (face, scale);
-                // A word the theme's fonts cannot show is set in an installed font that can.
-                if let Some(&c) = shaped.missing.first()
-                    && let Some(fallback) = self.fonts.fallback_for(c)
-                {
-                    let other = self.fonts.shape(fallback, chunk);
-                    if other.missing.len() < shaped.missing.len() {
-                        (face, scale, shaped) = (fallback, size / self.fonts.units_per_em(fallback), other);
+                // Arabic letters, and what the face cannot show, are runs in other faces.
+                let first = pieces.len();
+                for (face, shaped, start) in self.fonts.runs(face, chunk) {
+                    if !shaped.missing.is_empty() {
+                        let text: String = para.runs.iter().map(|r| r.text.as_str()).collect();
+                        let mut context: String = text.chars().take(40).collect();
+                        if text.chars().count() > 40 {
+                            context.push('…');
+                        }
+                        self.missing.extend(shaped.missing.iter().map(|c| (*c, context.clone())));
                     }
+                    let scale = size / self.fonts.units_per_em(face);
+                    pieces.push(Piece { face, shaped, link: run.link.clone(), scale, offset: chunk_offset + start });
                 }
-                let context = || {
-                    let text: String = para.runs.iter().map(|r| r.text.as_str()).collect();
-                    let mut start: String = text.chars().take(40).collect();
-                    if text.chars().count() > 40 {
-                        start.push('…');
-                    }
-                    start
-                };
-                self.missing.extend(shaped.missing.iter().map(|c| (*c, context())));
-                pieces.push(Piece { face, shaped: shaped.clone(), link: run.link.clone(), scale });
-                let piece = pieces.len() - 1;
-                let word_width = shaped.advance(0..shaped.glyphs.len()) as f32 * scale;
-                let mut cuts: Vec<(usize, Item)> = Vec::new(); // (glyph index, penalty)
+                let word = first..pieces.len();
+                let word_width: f32 = pieces[word.clone()]
+                    .iter()
+                    .map(|p| p.shaped.advance(0..p.shaped.glyphs.len()) as f32 * p.scale)
+                    .sum();
+                let mut cuts: Vec<(usize, usize, Item)> = Vec::new(); // (piece, glyph index, penalty)
                 if word_width > measure {
-                    for gi in 1..shaped.glyphs.len() {
-                        let after_url_char = shaped.glyphs[gi - 1].text.chars().all(|c| URL_BREAKS.contains(c));
-                        let cost = if after_url_char { 50.0 } else { 900.0 };
-                        cuts.push((gi, Item::Penalty { width: 0.0, cost, flagged: false, hyphen: false }));
+                    let mut previous: Option<&str> = None;
+                    for p in word.clone() {
+                        for (gi, g) in pieces[p].shaped.glyphs.iter().enumerate() {
+                            if let Some(prev) = previous {
+                                let cost = if prev.chars().all(|c| URL_BREAKS.contains(c)) { 50.0 } else { 900.0 };
+                                cuts.push((p, gi, Item::Penalty { width: 0.0, cost, flagged: false, hyphen: false }));
+                            }
+                            previous = Some(&g.text);
+                        }
                     }
-                } else {
-                    let hyphen_width = self.fonts.width(face, size, "-");
+                } else if word.len() == 1 {
+                    let shaped = &pieces[first].shaped;
+                    let hyphen_width = self.fonts.width(pieces[first].face, size, "-");
                     let core_end = chunk.trim_end_matches(|c: char| !c.is_alphabetic()).len();
                     let core_start = chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphabetic()).len();
                     // Explicit hyphens ("cutting-edge") break without adding one.
                     for (gi, g) in shaped.glyphs.iter().enumerate().skip(1) {
                         if shaped.glyphs[gi - 1].text == "-" && g.byte < core_end && gi >= 3 {
-                            cuts.push((gi, Item::Penalty { width: 0.0, cost: 50.0, flagged: true, hyphen: false }));
+                            cuts.push((
+                                first,
+                                gi,
+                                Item::Penalty { width: 0.0, cost: 50.0, flagged: true, hyphen: false },
+                            ));
                         }
                     }
                     let is_link = run.link.is_some() || chunk.contains('@') || chunk.contains("://");
@@ -124,29 +180,36 @@ impl Setter<'_> {
                             // Only at a glyph boundary: never inside a ligature.
                             if let Some(gi) = shaped.glyphs.iter().position(|g| g.byte == byte) {
                                 cuts.push((
+                                    first,
                                     gi,
                                     Item::Penalty { width: hyphen_width, cost: 50.0, flagged: true, hyphen: true },
                                 ));
                             }
                         }
                     }
-                    cuts.sort_by_key(|c| c.0);
-                    cuts.dedup_by_key(|c| c.0);
+                    cuts.sort_by_key(|c| c.1);
+                    cuts.dedup_by_key(|c| c.1);
                 }
-                let mut from = 0;
-                for (gi, penalty) in cuts {
-                    let w = shaped.advance(from..gi) as f32 * scale;
-                    push(&mut items, &mut refs, Item::Box { width: w }, Some(Fragment { piece, glyphs: from..gi }));
-                    push(&mut items, &mut refs, penalty, Some(Fragment { piece, glyphs: gi..gi }));
-                    from = gi;
+                let mut cuts = cuts.into_iter().peekable();
+                for p in word {
+                    let piece = &pieces[p];
+                    let glyph_byte = |gi: usize| piece.offset + piece.shaped.glyphs.get(gi).map_or(0, |g| g.byte);
+                    let mut from = 0;
+                    while let Some((_, gi, penalty)) = cuts.next_if(|c| c.0 == p) {
+                        if gi > from {
+                            let w = piece.shaped.advance(from..gi) as f32 * piece.scale;
+                            let f = Fragment { piece: p, glyphs: from..gi };
+                            push(&mut items, &mut refs, Item::Box { width: w }, Some(f), glyph_byte(from));
+                        }
+                        let f = Fragment { piece: p, glyphs: gi..gi };
+                        push(&mut items, &mut refs, penalty, Some(f), glyph_byte(gi));
+                        from = gi;
+                    }
+                    let n = piece.shaped.glyphs.len();
+                    let w = piece.shaped.advance(from..n) as f32 * piece.scale;
+                    let f = Fragment { piece: p, glyphs: from..n };
+                    push(&mut items, &mut refs, Item::Box { width: w }, Some(f), glyph_byte(from));
                 }
-                let w = shaped.advance(from..shaped.glyphs.len()) as f32 * scale;
-                push(
-                    &mut items,
-                    &mut refs,
-                    Item::Box { width: w },
-                    Some(Fragment { piece, glyphs: from..shaped.glyphs.len() }),
-                );
             }
         }
         // Trailing spaces never make a line.
@@ -164,9 +227,45 @@ impl Setter<'_> {
                 *cost = INFINITY;
             }
         }
-        push(&mut items, &mut refs, Item::Penalty { width: 0.0, cost: INFINITY, flagged: false, hyphen: false }, None);
-        push(&mut items, &mut refs, Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 }, None);
-        push(&mut items, &mut refs, Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: false }, None);
+        push(
+            &mut items,
+            &mut refs,
+            Item::Penalty { width: 0.0, cost: INFINITY, flagged: false, hyphen: false },
+            None,
+            0,
+        );
+        push(&mut items, &mut refs, Item::Glue { width: 0.0, stretch: 1e6, shrink: 0.0 }, None, 0);
+        push(
+            &mut items,
+            &mut refs,
+            Item::Penalty { width: 0.0, cost: -INFINITY, flagged: false, hyphen: false },
+            None,
+            0,
+        );
+
+        // Embedding levels of the Unicode bidirectional algorithm, for each byte of
+        // the text, when a line may hold text of both directions.
+        let text: String = para.runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("");
+        let base = u8::from(self.rtl);
+        let levels: Option<Vec<u8>> = (self.rtl || text.chars().any(is_rtl)).then(|| {
+            let level = if self.rtl { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
+            let mut levels: Vec<u8> =
+                unicode_bidi::BidiInfo::new(&text, Some(level)).levels.iter().map(|l| l.number()).collect();
+            // "C++" and "C#" are names: their signs stay with their letters, where the
+            // algorithm alone would send them to the other end of the name.
+            let mut previous: Option<(char, u8)> = None;
+            for (i, c) in text.char_indices() {
+                if let Some((p, level)) = previous
+                    && matches!(c, '+' | '#')
+                    && (p.is_ascii_alphanumeric() || matches!(p, '+' | '#'))
+                {
+                    levels[i] = level;
+                }
+                previous = Some((c, levels[i]));
+            }
+            levels
+        });
+        let level_at = |byte: usize| levels.as_ref().and_then(|l| l.get(byte).copied()).unwrap_or(base);
 
         let width_of = |_: usize| measure;
         let passes = [
@@ -189,27 +288,50 @@ impl Setter<'_> {
             let justified = para.align == Align::Justify && li != last;
             // A last or ragged line keeps its natural spacing, but may shrink like any other.
             let ratio = if justified { b.ratio.clamp(-1.0, 1e3) } else { b.ratio.clamp(-1.0, 0.0) };
-            let mut placed: Vec<(f32, Fragment)> = Vec::new();
-            let mut x = 0.0;
+            // The line in logical order, boxes split where the direction changes.
+            let mut atoms: Vec<Atom> = Vec::new();
             for i in start..b.position {
-                match items[i] {
-                    Item::Box { width } => {
-                        placed.push((x, refs[i].clone().unwrap_or(Fragment { piece: 0, glyphs: 0..0 })));
-                        x += width;
+                match (&items[i], &refs[i]) {
+                    (Item::Box { .. }, (Some(f), _)) => {
+                        let piece = &pieces[f.piece];
+                        let mut from = f.glyphs.start;
+                        for gi in f.glyphs.clone() {
+                            let level = level_at(piece.offset + piece.shaped.glyphs[gi].byte);
+                            let next = piece.shaped.glyphs.get(gi + 1).map(|g| level_at(piece.offset + g.byte));
+                            if gi + 1 == f.glyphs.end || next != Some(level) {
+                                let width = piece.shaped.advance(from..gi + 1) as f32 * piece.scale;
+                                let fragment = Fragment { piece: f.piece, glyphs: from..gi + 1 };
+                                atoms.push(Atom { content: Content::Glyphs(fragment), width, level });
+                                from = gi + 1;
+                            }
+                        }
                     }
-                    Item::Glue { width, stretch, shrink } => {
-                        x += width + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
+                    (Item::Glue { width, stretch, shrink }, (_, byte)) => {
+                        let width = width + if ratio >= 0.0 { ratio * stretch } else { ratio * shrink };
+                        atoms.push(Atom { content: Content::Space, width, level: level_at(*byte) });
                     }
-                    Item::Penalty { .. } => {}
+                    _ => {}
                 }
             }
-            let mut hyphen: Option<(f32, usize)> = None;
-            if let (Item::Penalty { width, .. }, Some(f)) = (items[b.position], &refs[b.position])
-                && width > 0.0
+            let mut hyphen: Option<usize> = None;
+            if let (Item::Penalty { width, .. }, (Some(f), _)) = (&items[b.position], &refs[b.position])
+                && *width > 0.0
             {
-                hyphen = Some((x, f.piece));
-                x += width;
+                hyphen = Some(f.piece);
+                let level = atoms.last().map_or(base, |a| a.level);
+                atoms.push(Atom { content: Content::Hyphen(f.piece), width: *width, level });
             }
+            // Spaces at the end of a line take the paragraph's direction (rule L1).
+            for atom in atoms.iter_mut().rev().take_while(|a| matches!(a.content, Content::Space)) {
+                atom.level = base;
+            }
+            if levels.is_some() {
+                reorder(&mut atoms);
+            }
+            if self.rtl {
+                atoms.reverse();
+            }
+            let x: f32 = atoms.iter().map(|a| a.width).sum();
             let offset = para.indent
                 + match para.align {
                     Align::Right => (measure - x).max(0.0),
@@ -226,6 +348,7 @@ impl Setter<'_> {
                 out.push(text_item(
                     &shaped,
                     0..shaped.glyphs.len(),
+                    false,
                     face,
                     size / self.fonts.units_per_em(face),
                     para,
@@ -234,36 +357,52 @@ impl Setter<'_> {
                 ));
             }
             let mut link_areas: Vec<(f32, f32, String)> = Vec::new();
-            for (px, f) in &placed {
-                let piece = &pieces[f.piece];
-                if f.glyphs.is_empty() {
-                    continue;
-                }
-                out.push(text_item(
-                    &piece.shaped,
-                    f.glyphs.clone(),
-                    piece.face,
-                    piece.scale,
-                    para,
-                    offset + px,
-                    baseline,
-                ));
-                if let Some(uri) = &piece.link {
-                    let w = piece.shaped.advance(f.glyphs.clone()) as f32 * piece.scale;
-                    match link_areas.last_mut() {
-                        Some((x0, x1, u)) if u == uri && offset + px - *x1 < size * 1.5 => *x1 = offset + px + w,
-                        _ => link_areas.push((offset + px, offset + px + w, uri.clone())),
+            let mut px = offset;
+            for atom in &atoms {
+                let at = px;
+                px += atom.width;
+                let piece = match &atom.content {
+                    Content::Glyphs(f) => {
+                        let piece = &pieces[f.piece];
+                        let reversed = atom.level % 2 == 1;
+                        let mut item = text_item(
+                            &piece.shaped,
+                            f.glyphs.clone(),
+                            reversed,
+                            piece.face,
+                            piece.scale,
+                            para,
+                            at,
+                            baseline,
+                        );
+                        if let (true, frame::Item::Text { glyphs, .. }) = (reversed, &mut item) {
+                            self.mirror_brackets(piece.face, glyphs);
+                        }
+                        out.push(item);
+                        piece
                     }
-                }
-            }
-            if let Some((hx, piece)) = hyphen {
-                let p = &pieces[piece];
-                let shaped = self.fonts.shape(p.face, "-");
-                out.push(text_item(&shaped, 0..shaped.glyphs.len(), p.face, p.scale, para, offset + hx, baseline));
-                if let (Some(uri), Some(area)) = (&p.link, link_areas.last_mut())
-                    && &area.2 == uri
-                {
-                    area.1 = offset + x;
+                    Content::Hyphen(piece) => {
+                        let p = &pieces[*piece];
+                        let shaped = self.fonts.shape(p.face, "-");
+                        out.push(text_item(
+                            &shaped,
+                            0..shaped.glyphs.len(),
+                            false,
+                            p.face,
+                            p.scale,
+                            para,
+                            at,
+                            baseline,
+                        ));
+                        p
+                    }
+                    Content::Space => continue,
+                };
+                if let Some(uri) = &piece.link {
+                    match link_areas.last_mut() {
+                        Some((_, x1, u)) if u == uri && at - *x1 < size * 1.5 => *x1 = px,
+                        _ => link_areas.push((at, px, uri.clone())),
+                    }
                 }
             }
             for (x0, x1, uri) in link_areas {
@@ -273,6 +412,34 @@ impl Setter<'_> {
             start = b.position + 1;
         }
         lines
+    }
+
+    /// Brackets in right-to-left text are drawn mirrored (rule L4): "(" opens on
+    /// the right. They still extract as the characters typed.
+    fn mirror_brackets(&mut self, face: FaceId, glyphs: &mut [Glyph]) {
+        const PAIRS: [(char, char); 10] = [
+            ('(', ')'),
+            (')', '('),
+            ('[', ']'),
+            (']', '['),
+            ('{', '}'),
+            ('}', '{'),
+            ('«', '»'),
+            ('»', '«'),
+            ('<', '>'),
+            ('>', '<'),
+        ];
+        for g in glyphs {
+            let mut chars = g.text.chars();
+            if let (Some(c), None) = (chars.next(), chars.next())
+                && let Some((_, m)) = PAIRS.iter().find(|(k, _)| *k == c)
+            {
+                let id = self.fonts.glyph_index(face, *m);
+                if id != 0 {
+                    g.id = id;
+                }
+            }
+        }
     }
 
     /// An interword space: stretchable and shrinkable when justified; for ragged text,
@@ -289,25 +456,58 @@ impl Setter<'_> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn text_item(
     shaped: &Shaped,
     range: Range<usize>,
+    reversed: bool,
     face: FaceId,
     scale: f32,
     para: &Paragraph,
     x: f32,
     y: f32,
 ) -> frame::Item {
+    let glyphs = &shaped.glyphs[range];
+    let place = |g: &ShapedGlyph, pen: f32| Glyph {
+        id: g.id,
+        x: pen + g.x_offset as f32 * scale,
+        advance: g.advance as f32 * scale,
+        rise: g.y_offset as f32 * scale,
+        text: g.text.clone(),
+    };
     let mut pen = 0.0;
-    let glyphs = shaped.glyphs[range]
-        .iter()
-        .map(|g| {
-            let advance = g.advance as f32 * scale;
-            let glyph = Glyph { id: g.id, x: pen + g.x_offset as f32 * scale, advance, text: g.text.clone() };
-            pen += advance;
-            glyph
-        })
-        .collect();
+    let mut out = Vec::with_capacity(glyphs.len());
+    if reversed {
+        // Right to left: glyphs in reverse order, a letter with the marks or joined
+        // letters after it (which have no advance) forming one cluster.
+        let mut end = glyphs.len();
+        while end > 0 {
+            let mut start = end - 1;
+            while start > 0 && glyphs[start].advance == 0 {
+                start -= 1;
+            }
+            // The cluster's text goes on its first glyph, since a letter and its marks
+            // share one position. Readers spread a glyph's characters left to right
+            // before putting a right-to-left line in logical order, so the text is
+            // stored reversed (a lam-alef comes back as "لا", not "ال").
+            let text: String = glyphs[start..end].iter().flat_map(|g| g.text.chars()).rev().collect();
+            // Marks and joined letters come first, so that the letter's box, not a
+            // zero-advance glyph's, ends the cluster for readers.
+            for (i, g) in glyphs[start..end].iter().enumerate().rev() {
+                let mut glyph = place(g, pen);
+                glyph.text = if i == 0 { text.clone() } else { String::new() };
+                out.push(glyph);
+            }
+            pen += glyphs[start..end].iter().map(|g| g.advance as f32 * scale).sum::<f32>();
+            end = start;
+        }
+    } else {
+        for g in glyphs {
+            out.push(place(g, pen));
+            pen += g.advance as f32 * scale;
+        }
+    }
+    let glyphs = out;
     frame::Item::Text { face, size: para.style.size, color: para.style.color, x, y, glyphs }
 }
 
@@ -355,7 +555,8 @@ mod tests {
 
     fn set(text: &str, width: f32, align: Align, lang: &str) -> Vec<Line> {
         let (mut fonts, mut hyphenator, mut missing) = (FontBook::default(), Hyphenator::default(), Vec::new());
-        let mut setter = Setter { fonts: &mut fonts, hyphenator: &mut hyphenator, lang, missing: &mut missing };
+        let mut setter =
+            Setter { fonts: &mut fonts, hyphenator: &mut hyphenator, lang, rtl: false, missing: &mut missing };
         setter.set(&para(text, align), width)
     }
 
@@ -408,6 +609,58 @@ mod tests {
         "cela aide et ne laisse jamais trois tirets de suite\u{202f}: le lecteur ne",
         "doit rien remarquer.",
     ];
+
+    /// Runs of a set line as (x, text), in the order of `x` along the line.
+    fn runs_by_x(line: &Line) -> Vec<(f32, String)> {
+        let mut runs: Vec<(f32, String)> = line
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                frame::Item::Text { x, glyphs, .. } => Some((*x, glyphs.iter().map(|g| g.text.as_str()).collect())),
+                _ => None,
+            })
+            .collect();
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        runs
+    }
+
+    fn set_rtl(text: &str, width: f32, align: Align) -> Vec<Line> {
+        let (mut fonts, mut hyphenator, mut missing) = (FontBook::default(), Hyphenator::default(), Vec::new());
+        let mut setter =
+            Setter { fonts: &mut fonts, hyphenator: &mut hyphenator, lang: "ar", rtl: true, missing: &mut missing };
+        setter.set(&para(text, align), width)
+    }
+
+    #[test]
+    fn right_to_left_lines_keep_latin_runs_left_to_right() {
+        // Logical: "I write Rust and Go daily"; x runs from the column's right edge,
+        // as the page is mirrored afterwards.
+        let lines = set_rtl("أكتب Rust و Go يوميًا", 400.0, Align::Left);
+        assert_eq!(lines.len(), 1);
+        let runs: Vec<String> = runs_by_x(&lines[0]).into_iter().map(|r| r.1).collect();
+        // From the right edge leftwards, the words in logical order: "و" is Arabic, so
+        // "Rust" and "Go" are two runs, each set left to right.
+        assert_eq!(runs[0], "بتكأ", "glyphs in visual order; text reversed, as readers expect");
+        assert_eq!(&runs[1..4], ["Rust", "و", "Go"]);
+        // Between Latin words, the space belongs to the Latin run (levels 2 2 2).
+        let lines = set_rtl("أكتب C++ and Rust يوميًا", 400.0, Align::Left);
+        let runs: Vec<String> = runs_by_x(&lines[0]).into_iter().map(|r| r.1).collect();
+        assert_eq!(&runs[1..4], ["Rust", "and", "C++"], "a Latin phrase reads left to right, its signs kept");
+    }
+
+    #[test]
+    fn justified_right_to_left_lines_fill_the_measure() {
+        let text =
+            "أقود فرق البنية التحتية منذ عشر سنوات، وأكتب بلغة Rust منذ 2016. خفضنا زمن النشر من 45 دقيقة إلى 3 دقائق.";
+        let lines = set_rtl(text, 180.0, Align::Justify);
+        assert!(lines.len() >= 3);
+        for line in &lines[..lines.len() - 1] {
+            assert!((right_edge(line) - 180.0).abs() < 0.05, "flush: {}", right_edge(line));
+        }
+        let numbers: Vec<String> =
+            lines.iter().flat_map(runs_by_x).map(|r| r.1).filter(|t| t.starts_with('2')).collect();
+        assert_eq!(numbers, ["2016"], "numbers stay left to right");
+    }
 
     /// A small deterministic generator, so that failures reproduce.
     struct Lcg(u64);

@@ -4,7 +4,7 @@
 
 mod subset;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
     Actions, BorderArray, Codepoint, Color, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont,
@@ -31,19 +31,21 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         info.metadata_date = when;
     }
 
-    // Glyphs used per face, with the text each stands for.
-    let mut used: BTreeMap<usize, BTreeMap<u16, String>> = BTreeMap::new();
+    // Glyphs used per face, with the text each stands for. A glyph that stands for
+    // different texts (a mirrored parenthesis in Arabic, a mark from a decomposed
+    // letter) is embedded once per text: a ToUnicode map has one entry per glyph.
+    let mut used: BTreeMap<usize, BTreeSet<(u16, String)>> = BTreeMap::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Text { face, glyphs, .. } = item {
                 let set = used.entry(*face).or_default();
                 for g in glyphs {
-                    set.entry(g.id).or_insert_with(|| extracted(g));
+                    set.insert((g.id, extracted(g).to_string()));
                 }
             }
         }
     }
-    let mut fonts: BTreeMap<usize, (FontId, BTreeMap<u16, u16>, EmbeddedFont)> = BTreeMap::new();
+    let mut fonts: BTreeMap<usize, (FontId, subset::GlyphIds, EmbeddedFont)> = BTreeMap::new();
     for (face, glyphs) in &used {
         let source = &doc.faces[*face];
         let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs)
@@ -52,6 +54,10 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
             .ok_or_else(|| format!("cannot read the subset of {}", source.postscript_name))?;
         parsed.font_name = Some(sub.name);
+        if let Some((ascent, descent)) = sub.ink {
+            parsed.font_metrics.ascent = ascent.max(0);
+            parsed.font_metrics.descent = descent.min(0);
+        }
         let id = FontId(format!("F{face}"));
         let widths =
             EmbeddedFont { units_per_em: f32::from(parsed.units_per_em), advances: parsed.glyph_widths.clone() };
@@ -95,20 +101,36 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
                     // Each glyph moves the pen by its advance in the font; the TJ number
                     // after it makes up the difference to where the layout put the next
                     // one (kerning), in thousandths of an em, negative to the right.
-                    let codepoints = glyphs
-                        .iter()
-                        .enumerate()
-                        .map(|(i, g)| {
-                            let gid = new_ids.get(&g.id).copied().unwrap_or(0);
-                            let adjust = glyphs.get(i + 1).map_or(0.0, |next| {
-                                let natural = widths.advance(gid) * size;
-                                let placed = next.x - g.x;
-                                ((natural - placed) / size * 1000.0 * 100.0).round() / 100.0
-                            });
-                            Codepoint::with_cid(gid, if adjust.abs() < 0.01 { 0.0 } else { adjust }, extracted(g))
-                        })
-                        .collect();
-                    ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(codepoints)] });
+                    let mut start = 0;
+                    for run in glyphs.chunk_by(|a, b| a.rise == b.rise) {
+                        // Raised glyphs (Arabic vowel marks) are set with a text rise, so
+                        // that the pen, and the word readers see, runs on unbroken.
+                        if run[0].rise != 0.0 || start > 0 {
+                            ops.push(Op::SetLineOffset { multiplier: run[0].rise });
+                        }
+                        let codepoints = run
+                            .iter()
+                            .enumerate()
+                            .map(|(i, g)| {
+                                let gid = subset::Subset::glyph(new_ids, g.id, extracted(g));
+                                let adjust = glyphs.get(start + i + 1).map_or(0.0, |next| {
+                                    let natural = widths.advance(gid) * size;
+                                    let placed = next.x - g.x;
+                                    ((natural - placed) / size * 1000.0 * 100.0).round() / 100.0
+                                });
+                                Codepoint::with_cid(
+                                    gid,
+                                    if adjust.abs() < 0.01 { 0.0 } else { adjust },
+                                    extracted(g).to_string(),
+                                )
+                            })
+                            .collect();
+                        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(codepoints)] });
+                        start += run.len();
+                    }
+                    if glyphs.last().is_some_and(|g| g.rise != 0.0) {
+                        ops.push(Op::SetLineOffset { multiplier: 0.0 });
+                    }
                 }
                 Item::Rect { x, y, w, h: rh, color } => {
                     let points = [(*x, *y), (x + w, *y), (x + w, y + rh), (*x, y + rh)];
@@ -301,8 +323,8 @@ fn utf16be(text: &str) -> Vec<u8> {
 /// What a glyph gives back to text extraction. Every missing character is glyph 0,
 /// which can stand for one text only: the replacement character says honestly that
 /// one is missing.
-fn extracted(g: &crate::frame::Glyph) -> String {
-    if g.id == 0 { "\u{FFFD}".to_string() } else { g.text.clone() }
+fn extracted(g: &crate::frame::Glyph) -> &str {
+    if g.id == 0 { "\u{FFFD}" } else { &g.text }
 }
 
 /// The glyph advances of an embedded font, as PDF readers will use them.

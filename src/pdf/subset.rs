@@ -2,29 +2,57 @@
 //! printpdf embeds whole fonts unless its heavy `text_layout` feature is on, so the
 //! subset is made here with allsorts and handed to printpdf as the font itself.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 
+/// Original glyph id → (its text, glyph id in the subset), one for each text.
+pub type GlyphIds = BTreeMap<u16, Vec<(String, u16)>>;
+
 pub struct Subset {
     pub bytes: Vec<u8>,
-    /// Original glyph id → glyph id in the subset.
-    pub new_ids: BTreeMap<u16, u16>,
+    pub new_ids: GlyphIds,
+    /// Highest and lowest ink of the subset's glyphs, in font units: what the font
+    /// descriptor's Ascent and Descent give readers for the height of a line of it.
+    pub ink: Option<(i16, i16)>,
     /// `ABCDEF+Name`: the tag marks a subset for viewers and checkers. It is derived
     /// from the glyph set, so the same document always gets the same name.
     pub name: String,
 }
 
-pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeMap<u16, String>) -> Result<Subset, String> {
+pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, String)>) -> Result<Subset, String> {
     let data = ReadScope::new(bytes).read::<FontData<'_>>().map_err(|e| e.to_string())?;
     let provider = data.table_provider(0).map_err(|e| e.to_string())?;
     // .notdef first; allsorts numbers the subset's glyphs in the order given.
-    let ids: Vec<u16> = std::iter::once(0).chain(used.keys().copied().filter(|g| *g != 0)).collect();
+    // A glyph used with several texts is listed once for each: each copy gets its own id.
+    let used: Vec<&(u16, String)> = used.iter().filter(|(g, _)| *g != 0).collect();
+    let ids: Vec<u16> = std::iter::once(0).chain(used.iter().map(|(g, _)| *g)).collect();
     let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| e.to_string())?;
-    let new_ids = ids.iter().enumerate().map(|(new, old)| (*old, new as u16)).collect();
-    Ok(Subset { bytes, new_ids, name: format!("{}+{postscript_name}", tag(&ids)) })
+    let mut new_ids = GlyphIds::new();
+    for (i, (gid, text)) in used.iter().enumerate() {
+        new_ids.entry(*gid).or_default().push((text.clone(), i as u16 + 1));
+    }
+    let ink = ink(&bytes, ids.len());
+    Ok(Subset { bytes, new_ids, ink, name: format!("{}+{postscript_name}", tag(&ids)) })
+}
+
+/// The vertical extent of the ink of every glyph in `font`. A font's own ascent and
+/// descent cover its tallest marks: Noto Sans Arabic's span 2.1 em, so a reader
+/// would see each line of it overlap the next.
+fn ink(font: &[u8], glyphs: usize) -> Option<(i16, i16)> {
+    let data = ReadScope::new(font).read::<FontData<'_>>().ok()?;
+    let mut font = allsorts::Font::new(data.table_provider(0).ok()?).ok()?;
+    let boxes = (0..glyphs as u16).filter_map(|g| font.bounding_box(g).ok().flatten()).collect::<Vec<_>>();
+    Some((boxes.iter().map(|b| b.y_max).max()?, boxes.iter().map(|b| b.y_min).min()?))
+}
+
+impl Subset {
+    /// The subset's glyph for `gid` showing `text` (.notdef when it has none).
+    pub fn glyph(new_ids: &GlyphIds, gid: u16, text: &str) -> u16 {
+        new_ids.get(&gid).and_then(|v| v.iter().find(|(t, _)| t == text)).map_or(0, |(_, id)| *id)
+    }
 }
 
 /// Six capital letters from a hash of the glyph set (FNV-1a).
