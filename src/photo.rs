@@ -2,7 +2,10 @@
 //! cropped to the theme's box and shape, and stored at print resolution as JPEG.
 //! A JPEG that needs none of this is embedded byte for byte.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::SystemTime;
 
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageReader, Limits, metadata::Orientation};
@@ -28,8 +31,37 @@ pub struct Frame {
     pub greyscale: bool,
 }
 
-/// Loads `path` for `frame`; the error says what is wrong.
+/// A prepared photo, shared by every variant of a batch (and every save in watch
+/// mode while the file is unchanged): decoding, cropping and encoding it is most of
+/// the time of a render, and every language and most themes print it the same way.
+type Prepared = Arc<OnceLock<Result<Image, String>>>;
+
+/// The file (path, modification time, length) and the frame, exactly.
+type Key = (PathBuf, Option<SystemTime>, u64, [u32; 2], String, bool);
+
+static PREPARED: Mutex<Option<HashMap<Key, Prepared>>> = Mutex::new(None);
+
+/// Loads `path` for `frame`, once per process for each file and frame; the error
+/// says what is wrong.
 pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
+    let Ok(meta) = std::fs::metadata(path) else { return read(path, frame) };
+    let key: Key = (
+        path.to_path_buf(),
+        meta.modified().ok(),
+        meta.len(),
+        [frame.width.to_bits(), frame.height.to_bits()],
+        format!("{:?}", frame.shape),
+        frame.greyscale,
+    );
+    let slot = {
+        let mut cache = PREPARED.lock().unwrap_or_else(|e| e.into_inner());
+        cache.get_or_insert_with(HashMap::new).entry(key).or_default().clone()
+    };
+    // The first variant to ask prepares it; the others wait for it rather than repeat it.
+    slot.get_or_init(|| read(path, frame)).clone()
+}
+
+fn read(path: &Path, frame: Frame) -> Result<Image, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))?;
     // The contents decide the format, not the file name: a text file named .jpg is not a photo.
