@@ -34,7 +34,7 @@ def main():
         ("three-page sample with its photo", [BIN, "render", "profiles/camille-durand.yaml", "-o", f"{out}/a.pdf"], f"{out}/a.pdf", 1),
         ("the same, text only", [BIN, "render", text_only, "-o", f"{out}/b.pdf"], f"{out}/b.pdf", 1),
         ("one-page sample", [BIN, "render", "profiles/jonas-weber.yaml", "-o", f"{out}/c.pdf"], f"{out}/c.pdf", 1),
-        ("batch: 2 languages x 4 themes", [BIN, "render", "profiles/camille-durand.yaml", "--lang", "all", "--theme", "classic,studio,compact,homepage", "-o", out + "/"], None, 8),
+        ("batch: 3 languages x 4 themes (12 PDFs)", [BIN, "render", "profiles/camille-durand.yaml", "--lang", "all", "--theme", "classic,studio,compact,homepage", "-o", out + "/"], None, 12),
     ]
     rows = []
     for name, args, pdf, count in cases:
