@@ -37,7 +37,7 @@ pub struct Frame {
 type Prepared = Arc<OnceLock<Result<Image, String>>>;
 
 /// The file (path, modification time, length) and the frame, exactly.
-type Key = (PathBuf, Option<SystemTime>, u64, [u32; 2], String, bool);
+type Key = (PathBuf, Option<SystemTime>, u64, [u32; 2], PhotoShape, bool);
 
 static PREPARED: Mutex<Option<HashMap<Key, Prepared>>> = Mutex::new(None);
 
@@ -50,7 +50,7 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
         meta.modified().ok(),
         meta.len(),
         [frame.width.to_bits(), frame.height.to_bits()],
-        format!("{:?}", frame.shape),
+        frame.shape,
         frame.greyscale,
     );
     let slot = {

@@ -318,7 +318,7 @@ pub enum PhotoPlace {
     Sidebar,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Hash, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoShape {
     /// The theme's box, corners square.

@@ -104,6 +104,8 @@ impl Setter<'_> {
             refs.push((r, byte));
         };
 
+        // The paragraph's text: byte offsets into it locate words for bidi levels.
+        let text: String = para.runs.iter().map(|r| r.text.as_str()).collect();
         // Words are runs of non-space text; a word may span several styled runs.
         let mut word_start = true;
         let mut run_start = 0;
@@ -112,10 +114,10 @@ impl Setter<'_> {
             run_start += run.text.len();
             let face =
                 self.fonts.face_id(para.style.family, para.style.bold || run.bold, para.style.italic || run.italic);
+            let space = self.fonts.width(face, size, " ");
             for (k, chunk) in run.text.split(' ').enumerate() {
                 if k > 0 {
                     if !word_start {
-                        let space = self.fonts.width(face, size, " ");
                         self.glue(para.align, space, &mut |i| push(&mut items, &mut refs, i, None, offset - 1));
                     }
                     word_start = true;
@@ -130,7 +132,6 @@ impl Setter<'_> {
                 let first = pieces.len();
                 for (face, shaped, start) in self.fonts.runs(face, chunk) {
                     if !shaped.missing.is_empty() {
-                        let text: String = para.runs.iter().map(|r| r.text.as_str()).collect();
                         let mut context: String = text.chars().take(40).collect();
                         if text.chars().count() > 40 {
                             context.push('…');
@@ -245,7 +246,6 @@ impl Setter<'_> {
 
         // Embedding levels of the Unicode bidirectional algorithm, for each byte of
         // the text, when a line may hold text of both directions.
-        let text: String = para.runs.iter().map(|r| r.text.as_str()).collect::<Vec<_>>().join("");
         let base = u8::from(self.rtl);
         let levels: Option<Vec<u8>> = (self.rtl || text.chars().any(is_rtl)).then(|| {
             let level = if self.rtl { unicode_bidi::Level::rtl() } else { unicode_bidi::Level::ltr() };
@@ -313,11 +313,11 @@ impl Setter<'_> {
                     _ => {}
                 }
             }
-            let mut hyphen: Option<usize> = None;
+            let mut hyphenated = false;
             if let (Item::Penalty { width, .. }, (Some(f), _)) = (&items[b.position], &refs[b.position])
                 && *width > 0.0
             {
-                hyphen = Some(f.piece);
+                hyphenated = true;
                 let level = atoms.last().map_or(base, |a| a.level);
                 atoms.push(Atom { content: Content::Hyphen(f.piece), width: *width, level });
             }
@@ -408,7 +408,7 @@ impl Setter<'_> {
             for (x0, x1, uri) in link_areas {
                 out.push(frame::Item::Link { x: x0, y: baseline - size * 0.85, w: x1 - x0, h: size * 1.1, uri });
             }
-            lines.push(Line { height: para.leading, items: out, hyphenated: hyphen.is_some() });
+            lines.push(Line { height: para.leading, items: out, hyphenated });
             start = b.position + 1;
         }
         lines
