@@ -104,3 +104,29 @@ fn damaged_profiles_never_panic() {
     }
     assert!(rendered > 20 && refused > 20, "both paths exercised: {rendered} rendered, {refused} refused");
 }
+
+/// Inputs the fuzzer (`fuzz/`) found crashing, replayed the way its target reads
+/// them: the first byte picks the theme, the rest is the profile.
+#[test]
+fn fuzzer_findings_render_or_refuse() {
+    let themes: Vec<_> =
+        ["classic", "studio", "compact", "homepage"].iter().map(|t| cvpdf::theme::Theme::load(t).unwrap()).collect();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        let (pick, bytes) = data.split_first().unwrap();
+        let text = std::str::from_utf8(bytes).unwrap();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/fuzz.yaml");
+        if let Ok((profile, _)) = cvpdf::model::load_str(text, &path) {
+            for lang in profile.languages() {
+                let theme = &themes[usize::from(*pick) % themes.len()];
+                if let Ok(out) = cvpdf::render(&profile, &lang, theme, &cvpdf::Settings::default()) {
+                    assert!(out.pdf.starts_with(b"%PDF-1.7") && out.pages >= 1);
+                }
+            }
+        }
+        replayed += 1;
+    }
+    assert!(replayed >= 1);
+}

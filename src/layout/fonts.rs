@@ -112,6 +112,9 @@ struct Entry {
     bytes: &'static [u8],
 }
 
+/// Shaped words kept per face.
+const MAX_CACHED_WORDS: usize = 50_000;
+
 /// The faces a render uses, parsed on first use, with a cache of shaped words.
 pub struct FontBook {
     entries: Vec<Entry>,
@@ -404,7 +407,13 @@ impl FontBook {
             last.text.extend(&chars[next.min(chars.len())..]);
         }
         let shaped = Rc::new(Shaped { glyphs, missing });
-        self.cache.entry(id).or_default().insert(text.to_string(), shaped.clone());
+        let words = self.cache.entry(id).or_default();
+        // Bounded, for long-lived processes (watch mode, a fuzzer): a résumé has a few
+        // thousand distinct words, so the limit is only reached by unrelated inputs.
+        if words.len() >= MAX_CACHED_WORDS {
+            words.clear();
+        }
+        words.insert(text.to_string(), shaped.clone());
         shaped
     }
 

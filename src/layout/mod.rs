@@ -259,6 +259,17 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Ima
             let aside_lines = aside.as_ref().map(|a| setter.set(a, aside_width)).unwrap_or_default();
             let main_width = if aside_column.is_some() || aside.is_none() { width } else { width - aside_width - 12.0 };
             let mut main_rows = paragraph_rows(setter, main, main_width);
+            if main_rows.is_empty() && !aside_lines.is_empty() {
+                // A date with no title beside it (found by the fuzzer): the date still
+                // needs a row to hang on.
+                main_rows.push(Row {
+                    height: 0.0,
+                    space_before: main.space_before,
+                    items: Vec::new(),
+                    keep_with_next: false,
+                    bookmark: None,
+                });
+            }
             let x = if aside_column.is_some() { 0.0 } else { width - aside_width };
             let mut y = 0.0;
             for (i, line) in aside_lines.into_iter().enumerate() {
