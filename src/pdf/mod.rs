@@ -97,11 +97,14 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
                     }
                     set_fill(&mut ops, *color);
                     let Some(first) = glyphs.first() else { continue };
-                    ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x + first.x), Pt(h - y)) });
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(Pt(hundredths(x + first.x)), Pt(hundredths(h - y))),
+                    });
                     // Each glyph moves the pen by its advance in the font; the TJ number
                     // after it makes up the difference to where the layout put the next
                     // one (kerning), in thousandths of an em, negative to the right.
                     let mut start = 0;
+                    let mut carry = 0.0;
                     for run in glyphs.chunk_by(|a, b| a.rise == b.rise) {
                         // Raised glyphs (Arabic vowel marks) are set with a text rise, so
                         // that the pen, and the word readers see, runs on unbroken.
@@ -113,10 +116,15 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
                             .enumerate()
                             .map(|(i, g)| {
                                 let gid = subset::Subset::glyph(new_ids, g.id, extracted(g));
+                                // Whole thousandths keep the stream short; the rounding
+                                // error is carried to the next glyph, so none accumulates.
                                 let adjust = glyphs.get(start + i + 1).map_or(0.0, |next| {
                                     let natural = widths.advance(gid) * size;
                                     let placed = next.x - g.x;
-                                    ((natural - placed) / size * 1000.0 * 100.0).round() / 100.0
+                                    let exact = (natural - placed) / size * 1000.0 + carry;
+                                    let rounded = exact.round();
+                                    carry = exact - rounded;
+                                    rounded
                                 });
                                 Codepoint::with_cid(
                                     gid,
@@ -340,8 +348,15 @@ impl EmbeddedFont {
     }
 }
 
+/// Three decimals are finer than a colour's 1/255 steps, and shorter to write.
 fn rgb(c: theme::Color) -> Color {
-    Color::Rgb(Rgb { r: c.0[0], g: c.0[1], b: c.0[2], icc_profile: None })
+    let d = |v: f32| (v * 1000.0).round() / 1000.0;
+    Color::Rgb(Rgb { r: d(c.0[0]), g: d(c.0[1]), b: d(c.0[2]), icc_profile: None })
+}
+
+/// A position to a hundredth of a point (3.5 µm), which prints in fewer digits.
+fn hundredths(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
 }
 
 /// A filled polygon; `page_h` flips y to PDF's upward axis.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+use allsorts::tag;
 
 /// Original glyph id → (its text, glyph id in the subset), one for each text.
 pub type GlyphIds = BTreeMap<u16, Vec<(String, u16)>>;
@@ -29,7 +30,11 @@ pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, St
     // A glyph used with several texts is listed once for each: each copy gets its own id.
     let used: Vec<&(u16, String)> = used.iter().filter(|(g, _)| *g != 0).collect();
     let ids: Vec<u16> = std::iter::once(0).chain(used.iter().map(|(g, _)| *g)).collect();
-    let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| e.to_string())?;
+    // allsorts' PDF profile without `name`: the font descriptor names the font, and
+    // Gentium's name table (its licence text) was half of each subset's bytes.
+    let tables = vec![tag::CMAP, tag::HEAD, tag::CVT, tag::FPGM, tag::HHEA, tag::HMTX, tag::MAXP, tag::POST, tag::PREP];
+    let bytes =
+        subset(&provider, &ids, &SubsetProfile::Custom(tables), CmapTarget::Unicode).map_err(|e| e.to_string())?;
     let mut new_ids = GlyphIds::new();
     for (i, (gid, text)) in used.iter().enumerate() {
         new_ids.entry(*gid).or_default().push((text.clone(), i as u16 + 1));
