@@ -712,3 +712,26 @@ fn characters_the_bundled_fonts_lack_use_an_installed_font_or_are_reported_where
     );
     assert!(pdftotext(&pdf).contains('\u{FFFD}'), "a missing glyph extracts as the replacement character");
 }
+
+#[test]
+fn a_text_only_three_page_resume_is_at_most_60_kb() {
+    // Issue 9's bound, below RenderCV's 62 KB for the same content: subsets carry
+    // no name table and no hinting, and every glyph still comes back as text.
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(root().join("profiles/camille-durand.yaml")).unwrap();
+    let text_only: String = source.lines().filter(|l| !l.starts_with("photo:")).map(|l| format!("{l}\n")).collect();
+    let profile = dir.path().join("text-only.yaml");
+    std::fs::write(&profile, text_only).unwrap();
+    let pdf = dir.path().join("text-only.pdf");
+    let out = cvpdf(&["render", profile.to_str().unwrap(), "-o", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(pages(&pdf), 3);
+    let size = std::fs::metadata(&pdf).unwrap().len();
+    assert!(size <= 60 * 1024, "{size} bytes");
+    assert!(pdftotext(&pdf).contains("postmortems"), "the text comes back");
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(
+        String::from_utf8_lossy(&fonts.stdout).lines().skip(2).all(|l| l.contains(" yes yes yes ")),
+        "embedded subsets with Unicode maps"
+    );
+}

@@ -2,6 +2,7 @@
 //! glyphs at their exact positions, vector shapes, images, links, outline and
 //! metadata. It knows nothing about résumés; swapping the writer touches only this.
 
+mod sfnt;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};

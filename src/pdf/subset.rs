@@ -30,27 +30,21 @@ pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, St
     // A glyph used with several texts is listed once for each: each copy gets its own id.
     let used: Vec<&(u16, String)> = used.iter().filter(|(g, _)| *g != 0).collect();
     let ids: Vec<u16> = std::iter::once(0).chain(used.iter().map(|(g, _)| *g)).collect();
-    // allsorts' PDF profile without `name`: the font descriptor names the font, and
-    // Gentium's name table (its licence text) was half of each subset's bytes.
-    let tables = vec![tag::CMAP, tag::HEAD, tag::CVT, tag::FPGM, tag::HHEA, tag::HMTX, tag::MAXP, tag::POST, tag::PREP];
+    // allsorts' PDF profile without `name` (the font descriptor names the font, and
+    // Gentium's name table, its licence text, was half of each subset) and without
+    // hinting (see `sfnt`).
+    let tables = vec![tag::CMAP, tag::HEAD, tag::HHEA, tag::HMTX, tag::MAXP, tag::POST];
     let bytes =
         subset(&provider, &ids, &SubsetProfile::Custom(tables), CmapTarget::Unicode).map_err(|e| e.to_string())?;
+    let bytes = super::sfnt::strip_hinting(&bytes).unwrap_or(bytes);
     let mut new_ids = GlyphIds::new();
     for (i, (gid, text)) in used.iter().enumerate() {
         new_ids.entry(*gid).or_default().push((text.clone(), i as u16 + 1));
     }
-    let ink = ink(&bytes, ids.len());
+    // A font's own ascent and descent cover its tallest marks: Noto Sans Arabic's
+    // span 2.1 em, so a reader would see each line of it overlap the next.
+    let ink = super::sfnt::ink(&bytes);
     Ok(Subset { bytes, new_ids, ink, name: format!("{}+{postscript_name}", tag(&ids)) })
-}
-
-/// The vertical extent of the ink of every glyph in `font`. A font's own ascent and
-/// descent cover its tallest marks: Noto Sans Arabic's span 2.1 em, so a reader
-/// would see each line of it overlap the next.
-fn ink(font: &[u8], glyphs: usize) -> Option<(i16, i16)> {
-    let data = ReadScope::new(font).read::<FontData<'_>>().ok()?;
-    let mut font = allsorts::Font::new(data.table_provider(0).ok()?).ok()?;
-    let boxes = (0..glyphs as u16).filter_map(|g| font.bounding_box(g).ok().flatten()).collect::<Vec<_>>();
-    Some((boxes.iter().map(|b| b.y_max).max()?, boxes.iter().map(|b| b.y_min).min()?))
 }
 
 impl Subset {
