@@ -13,6 +13,11 @@ mod cli;
 mod output;
 mod watch;
 
+// Shaping and PDF assembly make hundreds of thousands of small allocations; mimalloc
+// serves them in about half the time of the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match args.command {

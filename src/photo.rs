@@ -60,7 +60,8 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
     slot.get_or_init(|| read(path, frame)).clone()
 }
 
-fn read(path: &Path, frame: Frame) -> Result<Image, String> {
+/// Loads `path` for `frame` without the process-wide cache (what `load` does once per file).
+pub fn read(path: &Path, frame: Frame) -> Result<Image, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))?;
     // The contents decide the format, not the file name: a text file named .jpg is not a photo.
