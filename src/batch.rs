@@ -107,7 +107,9 @@ pub fn render(v: &Variant, settings: &Settings) -> Outcome {
         None => v.profile,
     };
     let r = cvpdf::render(profile, &v.lang, v.theme, settings)?;
-    crate::output::write_atomically(&v.out, &r.pdf, &v.profile.source).map_err(|d| vec![d])?;
+    let mut inputs = vec![("the profile", v.profile.source.as_path())];
+    inputs.extend(v.profile.photo.as_ref().map(|(photo, _)| ("the photo", photo.as_path())));
+    crate::output::write_atomically(&v.out, &r.pdf, &inputs).map_err(|d| vec![d])?;
     Ok((r.pages, r.warnings))
 }
 

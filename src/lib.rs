@@ -40,6 +40,10 @@ use diag::Diagnostic;
 use model::Profile;
 use theme::Theme;
 
+/// The most pages a PDF gets: several times the longest real CV (a full publication
+/// list runs to tens of pages), and a bound on the output whatever the input.
+pub const MAX_PAGES: usize = 2000;
+
 /// How to render, beyond the profile, the language and the theme.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Settings {
@@ -122,6 +126,16 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
             laid
         }
     };
+    if laid.pages.len() > MAX_PAGES {
+        return Err(vec![
+            Diagnostic::error(format!(
+                "the résumé runs to {} pages, more than the {MAX_PAGES} cvpdf writes",
+                laid.pages.len()
+            ))
+            .in_file(&profile.source)
+            .help("split the profile, or leave sections out with --tags"),
+        ]);
+    }
     for (c, context) in &laid.missing {
         warnings.push(
             Diagnostic::warning(format!(

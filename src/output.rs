@@ -6,11 +6,12 @@ use std::path::Path;
 use cvpdf::diag::Diagnostic;
 
 /// Writes to a temporary file beside `out`, then renames it over `out`, so that a
-/// failure never leaves a half-written PDF or clobbers the previous one.
-pub fn write_atomically(out: &Path, bytes: &[u8], input: &Path) -> Result<(), Diagnostic> {
+/// failure never leaves a half-written PDF or clobbers the previous one. `inputs`
+/// (what each is, and its path) are never written over.
+pub fn write_atomically(out: &Path, bytes: &[u8], inputs: &[(&str, &Path)]) -> Result<(), Diagnostic> {
     let same = |a: &Path, b: &Path| matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y);
-    if same(out, input) {
-        return Err(Diagnostic::error(format!("the output {} is the profile itself", out.display()))
+    if let Some((what, _)) = inputs.iter().find(|(_, input)| same(out, input)) {
+        return Err(Diagnostic::error(format!("the output {} is {what} itself", out.display()))
             .help("choose another output with -o"));
     }
     let dir = out.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

@@ -735,3 +735,119 @@ fn a_text_only_three_page_resume_is_at_most_60_kb() {
         "embedded subsets with Unicode maps"
     );
 }
+
+/// `cvpdf` as a user without privileges: permissions mean nothing to root, and CI
+/// runs as root. `None` (with the reason printed) where that cannot be done.
+fn cvpdf_unprivileged(args: &[&str]) -> Option<Output> {
+    let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut command = if root_user {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", env!("CARGO_BIN_EXE_cvpdf")]);
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+    };
+    let probe = if root_user {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", env!("CARGO_BIN_EXE_cvpdf"), "--version"])
+            .output()
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_cvpdf")).arg("--version").output()
+    };
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "skipped: cannot run cvpdf as an unprivileged user here (no setpriv, or the binary is not reachable)"
+        );
+        return None;
+    }
+    Some(command.args(args).output().expect("cvpdf runs"))
+}
+
+#[test]
+fn unreadable_inputs_and_unwritable_outputs_fail_cleanly() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let open = |p: &Path, mode: u32| std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap();
+    open(dir.path(), 0o777);
+    let at = |name: &str| dir.path().join(name);
+    std::fs::write(at("secret.yaml"), "name: Ada\n").unwrap();
+    open(&at("secret.yaml"), 0o000);
+    std::fs::copy(root().join("profiles/camille-durand.jpg"), at("locked.jpg")).unwrap();
+    open(&at("locked.jpg"), 0o000);
+    std::fs::write(at("photo.yaml"), "name: Ada\nphoto: locked.jpg\n").unwrap();
+    std::fs::write(at("ok.yaml"), "name: Ada\n").unwrap();
+    std::fs::create_dir(at("readonly")).unwrap();
+    std::fs::write(at("readonly/ok.pdf"), "the previous PDF").unwrap();
+    open(&at("readonly"), 0o555);
+    let s = |p: PathBuf| p.to_str().unwrap().to_string();
+    let cases: [(Vec<String>, &str); 3] = [
+        (
+            vec![s(at("secret.yaml")), "-o".into(), s(at("secret.pdf"))],
+            "secret.yaml: cannot read the profile: permission denied",
+        ),
+        (vec![s(at("photo.yaml")), "-o".into(), s(at("photo.pdf"))], "photo.yaml:2:8: cannot read the photo"),
+        (vec![s(at("ok.yaml")), "-o".into(), s(at("readonly/ok.pdf"))], "cannot write"),
+    ];
+    for (args, expected) in &cases {
+        let mut all = vec!["render"];
+        all.extend(args.iter().map(String::as_str));
+        let Some(o) = cvpdf_unprivileged(&all) else { return };
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(expected) && err.contains("permission denied"),
+            "{args:?}: expected {expected:?} in {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+    assert!(!at("secret.pdf").exists() && !at("photo.pdf").exists(), "no PDF for a failed render");
+    assert_eq!(std::fs::read_to_string(at("readonly/ok.pdf")).unwrap(), "the previous PDF", "untouched");
+    assert_eq!(std::fs::read_dir(at("readonly")).unwrap().count(), 1, "no temporary file left");
+}
+
+#[test]
+fn garbage_empty_oversized_and_bomb_inputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name);
+    // A PNG header that claims 60000×60000 pixels (10.8 GB decoded).
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(60000u32.to_be_bytes());
+    ihdr.extend(60000u32.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let crc = ihdr.iter().fold(!0u32, |mut crc, b| {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+        crc
+    });
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.extend(13u32.to_be_bytes());
+    png.extend(&ihdr);
+    png.extend((!crc).to_be_bytes());
+    png.extend(b"\0\0\0\0IEND\xaeB`\x82");
+    std::fs::write(at("bomb.png"), png).unwrap();
+    std::fs::copy(root().join("profiles/camille-durand.jpg"), at("me.jpg")).unwrap();
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("garbage", b"\x00\x01\x02\x03PK\x03\x04\x00\x7fELF", ":1:1: invalid YAML"),
+        ("zero-bytes", b"", "the profile is empty"),
+        ("png-bomb", b"name: Ada\nphoto: bomb.png\n", ":2:8: the photo"),
+        ("over-photo", b"name: Ada\nphoto: me.jpg\n", "is the photo itself"),
+    ];
+    for (name, content, expected) in cases {
+        let profile = at(&format!("{name}.yaml"));
+        std::fs::write(&profile, content).unwrap();
+        let out = if *name == "over-photo" { at("me.jpg") } else { profile.with_extension("pdf") };
+        let o = cvpdf(&["render", profile.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(expected), "{name}: expected {expected:?} in:\n{err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    assert!(stderr(&cvpdf(&["render", at("png-bomb.yaml").to_str().unwrap()])).contains("too large to decode safely"));
+    assert!(image::open(at("me.jpg")).is_ok(), "the photo is untouched");
+    // Not a profile at all: an endless device is refused after 32 MB, not read forever.
+    let o = cvpdf(&["render", "/dev/zero", "-o", at("zero.pdf").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("the profile is larger than 32 MB"), "{}", stderr(&o));
+}

@@ -221,15 +221,29 @@ impl Profile {
     }
 }
 
+/// The largest profile file read: a thousand times the three-page sample.
+pub const MAX_PROFILE_BYTES: u64 = 32 << 20;
+
 /// Reads and validates a profile file. On failure, every error found is returned.
 pub fn load(path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    // At most one byte past the limit is read, so `/dev/zero` or a wrong multi-gigabyte
+    // file is refused at once rather than read into memory.
+    std::fs::File::open(path).and_then(|f| f.take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes)).map_err(|e| {
         vec![
             Diagnostic::error(format!("cannot read the profile: {}", crate::io_reason(&e)))
                 .in_file(path)
                 .help("check the path and that the file is readable"),
         ]
     })?;
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        return Err(vec![
+            Diagnostic::error(format!("the profile is larger than {} MB", MAX_PROFILE_BYTES >> 20))
+                .in_file(path)
+                .help("a résumé profile is a few kilobytes; is it the right file?"),
+        ]);
+    }
     let source = String::from_utf8(bytes).map_err(|e| {
         let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|b| **b == b'\n').count();
         vec![
