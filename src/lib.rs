@@ -67,31 +67,49 @@ pub struct Rendered {
 pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings) -> Result<Rendered, Vec<Diagnostic>> {
     let (resume, mut warnings) = localize::localize(profile, lang);
     let composed = compose::compose(&resume, theme);
-    let photo = match &composed.photo {
-        Some(request) => {
-            let frame = photo::Frame {
-                width: request.width,
-                height: request.height,
-                shape: theme.photo.shape,
-                greyscale: theme.photo.greyscale,
-            };
-            let image = photo::load(&request.path, frame).map_err(|message| {
-                let pos = profile.photo.as_ref().map(|(_, p)| *p).unwrap_or_default();
-                let source = std::fs::read_to_string(&profile.source).ok();
-                vec![
-                    Diagnostic::error(message)
-                        .in_file(&profile.source)
-                        .at(pos, source.as_deref())
-                        .help("`photo:` is a path relative to the profile, to a JPEG, PNG or WebP file"),
-                ]
-            })?;
-            Some(image)
-        }
+    // The portrait is prepared on another thread while the text is set: decoding,
+    // cropping and encoding it costs about as much as the layout.
+    let request = composed.photo.as_ref().map(|request| {
+        let frame = photo::Frame {
+            width: request.width,
+            height: request.height,
+            shape: theme.photo.shape,
+            greyscale: theme.photo.greyscale,
+        };
+        (request.path.clone(), frame)
+    });
+    let mut pending = request.clone().map(|(path, frame)| std::thread::spawn(move || photo::load(&path, frame)));
+    let wait = |handle: std::thread::JoinHandle<Result<frame::Image, String>>| {
+        let message = match handle.join() {
+            Ok(Ok(image)) => return Ok(image),
+            Ok(Err(message)) => message,
+            Err(_) => "the photo could not be prepared (an internal error; please report it)".to_string(),
+        };
+        let pos = profile.photo.as_ref().map(|(_, p)| *p).unwrap_or_default();
+        let source = std::fs::read_to_string(&profile.source).ok();
+        Err(vec![
+            Diagnostic::error(message)
+                .in_file(&profile.source)
+                .at(pos, source.as_deref())
+                .help("`photo:` is a path relative to the profile, to a JPEG, PNG or WebP file"),
+        ])
+    };
+    // In the theme's box the photo takes the box's proportions; printed in its own,
+    // they are known once it is read.
+    let mut ready = None;
+    let aspect = match &request {
         None => None,
+        Some((_, frame)) if frame.shape == theme::PhotoShape::Original => {
+            let image = pending.take().map(wait).transpose()?;
+            let aspect = image.as_ref().map(|i| i.height as f32 / i.width.max(1) as f32);
+            ready = image;
+            aspect
+        }
+        Some((_, frame)) => Some(frame.height / frame.width),
     };
     let options = layout::Options {
         lang,
-        photo: photo.as_ref(),
+        photo: aspect,
         footer: &|page, pages| resume.locale.page(page, pages),
         debug: settings.debug,
     };
@@ -145,6 +163,10 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
             .help("install a font that has it (cvpdf looks in the system's font folders), or replace the character"),
         );
     }
+    let photo = match ready {
+        Some(image) => Some(image),
+        None => pending.map(wait).transpose()?,
+    };
     let document = frame::Document {
         pages: laid.pages,
         faces: fonts.faces(),

@@ -8,7 +8,7 @@ pub mod paragraph;
 mod ratings;
 
 use crate::compose::{Align, Block, Composed, Paragraph, TextStyle};
-use crate::frame::{Bookmark, Image, Item, Page};
+use crate::frame::{Bookmark, Item, Page};
 use crate::theme::{Color, Side, Theme};
 use flow::Row;
 use fonts::FontBook;
@@ -26,8 +26,9 @@ pub struct Laid {
 /// What layout needs besides the blocks and the theme.
 pub struct Options<'a> {
     pub lang: &'a str,
-    /// The portrait for the header, already at print resolution.
-    pub photo: Option<&'a Image>,
+    /// The portrait's aspect (height / width) as printed, when there is one: layout
+    /// needs no more of it, so the image can be prepared while the text is set.
+    pub photo: Option<f32>,
     /// Labels each page ("2 / 3") when there are several.
     pub footer: &'a dyn Fn(usize, usize) -> String,
     /// Draws row tops and baselines, for theme authors.
@@ -205,8 +206,7 @@ fn place(
 }
 
 /// The size of `img` fitted inside a box, keeping its proportions.
-fn fit(img: &Image, box_w: f32, box_h: f32) -> (f32, f32) {
-    let aspect = img.height as f32 / img.width.max(1) as f32;
+fn fit(aspect: f32, box_w: f32, box_h: f32) -> (f32, f32) {
     if aspect > box_h / box_w { (box_h / aspect, box_h) } else { (box_w, box_w * aspect) }
 }
 
@@ -228,7 +228,7 @@ fn paragraph_rows(setter: &mut Setter, para: &Paragraph, width: f32) -> Vec<Row>
         .collect()
 }
 
-fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<&Image>, rows: &mut Vec<Row>) {
+fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<f32>, rows: &mut Vec<Row>) {
     match block {
         Block::Paragraph(p) => rows.extend(paragraph_rows(setter, p, width)),
         Block::Heading { para, rule, outline } => {
