@@ -831,11 +831,12 @@ fn garbage_empty_oversized_and_bomb_inputs_are_refused() {
     let cases: &[(&str, &[u8], &str)] = &[
         ("garbage", b"\x00\x01\x02\x03PK\x03\x04\x00\x7fELF", ":1:1: invalid YAML"),
         ("zero-bytes", b"", "the profile is empty"),
+        ("broken-json", b"{\"basics\": {\"name\": \"Ada\",\n  \"email\": }\n", "invalid JSON"),
         ("png-bomb", b"name: Ada\nphoto: bomb.png\n", ":2:8: the photo"),
         ("over-photo", b"name: Ada\nphoto: me.jpg\n", "is the photo itself"),
     ];
     for (name, content, expected) in cases {
-        let profile = at(&format!("{name}.yaml"));
+        let profile = at(&format!("{name}.{}", if name.ends_with("json") { "json" } else { "yaml" }));
         std::fs::write(&profile, content).unwrap();
         let out = if *name == "over-photo" { at("me.jpg") } else { profile.with_extension("pdf") };
         let o = cvpdf(&["render", profile.to_str().unwrap(), "-o", out.to_str().unwrap()]);

@@ -52,7 +52,14 @@ pub(super) fn decode(source: &str, path: &Path, report: &mut Report) -> Option<P
             } else {
                 "fix the syntax at this place: check indentation, quotes and `:` after keys"
             };
-            let mut d = Diagnostic::error(format!("invalid YAML: {}", e.message)).help(help);
+            // JSON is read as YAML (which includes it), but its author thinks in JSON.
+            let json = path.extension().is_some_and(|x| x.eq_ignore_ascii_case("json"));
+            let (syntax, help) = if json && !help.starts_with("the document") {
+                ("JSON", "fix the syntax at this place: check commas, quotes, colons and closing brackets")
+            } else {
+                ("YAML", help)
+            };
+            let mut d = Diagnostic::error(format!("invalid {syntax}: {}", e.message)).help(help);
             if let Some(pos) = e.pos {
                 d = d.at(pos, Some(source));
             }
