@@ -315,32 +315,9 @@ mod tests {
     #[test]
     fn a_decompression_bomb_is_refused_before_decoding() {
         // A PNG header that claims 60000×60000 pixels (10.8 GB decoded).
-        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = b"IHDR".to_vec();
-        ihdr.extend(60000u32.to_be_bytes());
-        ihdr.extend(60000u32.to_be_bytes());
-        ihdr.extend([8, 2, 0, 0, 0]);
-        png.extend(13u32.to_be_bytes());
-        png.extend(&ihdr);
-        png.extend(crc32(&ihdr).to_be_bytes());
-        let dir = std::env::temp_dir().join(format!("cvpdf-bomb-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("bomb.png");
-        std::fs::write(&path, png).unwrap();
+        let path = fixture("bomb-60000x60000.png");
         let err = load(&path, BOX).unwrap_err();
         assert!(err.contains("too large to decode safely"), "{err}");
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
-    fn crc32(data: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for b in data {
-            crc ^= u32::from(*b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
     }
 
     #[test]
