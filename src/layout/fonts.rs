@@ -8,10 +8,15 @@ use std::rc::Rc;
 use allsorts::binary::read::ReadScope;
 use allsorts::font::MatchingPresentation;
 use allsorts::font_data::{DynamicFontTableProvider, FontData};
+use allsorts::gdef::gdef_is_mark;
 use allsorts::glyph_position::{GlyphLayout, TextDirection};
-use allsorts::gsub::{FeatureMask, FeatureMaskExt};
+use allsorts::gpos::{self, Info};
+use allsorts::gsub::{self, Feature, FeatureInfo, FeatureMask, FeatureMaskExt, RawGlyph};
+use allsorts::layout::{GDEFTable, GSUB, LayoutCache};
 use allsorts::tag;
 
+use super::kern::PairKerning;
+use super::triggers::LookupTriggers;
 use crate::frame::{Face, FaceId};
 use crate::theme::Family;
 
@@ -89,6 +94,26 @@ impl Shaped {
 struct LoadedFace {
     font: allsorts::Font<DynamicFontTableProvider<'static>>,
     units_per_em: f32,
+    /// The face is one of the bundled Latin faces, whose mark positioning is known to
+    /// do nothing to plain text (see `shape_plain`).
+    bundled_latin: bool,
+    /// What shapes its plain text without allsorts's slow paths.
+    plain: Option<PlainShaper>,
+}
+
+/// A bundled face's kerning and substitution lookups, read in place.
+struct PlainShaper {
+    /// Its kerning, when that is plain pair kerning.
+    kerning: Option<PairKerning>,
+    triggers: Option<LookupTriggers>,
+    /// The substitution lookups allsorts applies to Latin text, in order, with their feature.
+    lookups: Option<Vec<(usize, u32)>>,
+}
+
+impl PlainShaper {
+    fn read(bytes: &'static [u8]) -> PlainShaper {
+        PlainShaper { kerning: PairKerning::read(bytes), triggers: LookupTriggers::read(bytes), lookups: None }
+    }
 }
 
 impl LoadedFace {
@@ -97,7 +122,7 @@ impl LoadedFace {
         let provider = data.table_provider(0).ok()?;
         let font = allsorts::Font::new(provider).ok()?;
         let units_per_em = f32::from(font.head_table.units_per_em);
-        Some(LoadedFace { font, units_per_em })
+        Some(LoadedFace { font, units_per_em, bundled_latin: false, plain: None })
     }
 }
 
@@ -110,6 +135,147 @@ struct Entry {
     arabic: bool,
     postscript_name: String,
     bytes: &'static [u8],
+}
+
+/// Characters of plain Latin text: ASCII, Latin-1, Latin Extended-A, general
+/// punctuation (without its invisible controls) and geometric shapes (bullets), none
+/// of them a combining mark.
+fn is_plain(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{17F}' | '\u{2010}'..='\u{2027}' | '\u{202F}'..='\u{205E}' | '\u{20AC}' | '\u{25A0}'..='\u{25FF}')
+}
+
+/// Shapes plain text as `Font::shape` does, without the `mark` and `mkmk` lookups.
+/// Reading those lookups cost more than shaping all the words of a résumé (Gentium's
+/// attach hundreds of marks to hundreds of bases), and on text without marks they do
+/// nothing: they attach marks, and Gentium's cursive lookup joins only four
+/// combining characters. `plain_text_shapes_as_allsorts_does` checks this on every
+/// bundled face for every plain character beside others. Should a substitution bring a
+/// mark in, the whole of `Font::shape` runs.
+fn shape_plain(
+    font: &mut allsorts::Font<DynamicFontTableProvider<'static>>,
+    mut plain: Option<&mut PlainShaper>,
+    text: &str,
+) -> Vec<Info> {
+    let script = tag::LATN;
+    let mut glyphs = font.map_glyphs(text, script, MatchingPresentation::NotRequired);
+    let full = |font: &mut allsorts::Font<_>, glyphs| match font.shape(
+        glyphs,
+        script,
+        None,
+        FeatureMask::default_mask(),
+        &[],
+        None,
+        true,
+    ) {
+        Ok(infos) => infos,
+        Err((_, infos)) => infos,
+    };
+    let (Ok(Some(gsub)), Ok(Some(gpos)), Ok(gdef)) = (font.gsub_cache(), font.gpos_cache(), font.gdef_table()) else {
+        return full(font, glyphs);
+    };
+    let original = glyphs.clone();
+    let dotted_circle = font.lookup_glyph_index(allsorts::DOTTED_CIRCLE, MatchingPresentation::NotRequired, None).0;
+    let gdef = gdef.as_deref();
+    let mask = FeatureMask::default_mask();
+    let num_glyphs = font.num_glyphs();
+    let substituted = match plain.as_deref_mut() {
+        Some(PlainShaper { triggers: Some(triggers), lookups, .. }) => {
+            substitute(&gsub, gdef, triggers, lookups, num_glyphs, &mut glyphs).is_ok()
+        }
+        _ => gsub::apply(dotted_circle, &gsub, gdef, script, None, mask, &[], None, num_glyphs, &mut glyphs).is_ok(),
+    };
+    if !substituted || glyphs.iter().any(|g| gdef_is_mark(gdef, g.glyph_index)) {
+        return full(font, original);
+    }
+    let mut infos = Info::init_from_glyphs(gdef, glyphs);
+    if let Some(kerning) = plain.and_then(|p| p.kerning.as_mut()) {
+        let ids: Vec<u16> = infos.iter().map(|i| i.glyph.glyph_index).collect();
+        let mut adjust = vec![0i16; ids.len()];
+        if kerning.apply(&ids, &mut adjust).is_some() {
+            for (info, k) in infos.iter_mut().zip(adjust) {
+                info.kerning = k;
+            }
+            return infos;
+        }
+        return full(font, original);
+    }
+    let table = &gpos.layout_table;
+    let positioned = (|| -> Result<(), allsorts::error::ParseError> {
+        let Some(script) = table.find_script_or_default(script)? else { return Ok(()) };
+        let Some(langsys) = script.find_langsys_or_default(None)? else { return Ok(()) };
+        let features = |tags: &[u32]| {
+            tags.iter().map(|&feature_tag| FeatureInfo { feature_tag, alternate: None }).collect::<Vec<_>>()
+        };
+        gpos::apply_features(
+            &gpos,
+            table,
+            gdef,
+            None,
+            langsys,
+            features(&[tag::DIST, tag::KERN]).into_iter(),
+            None,
+            tag::LATN,
+            &mut infos,
+        )?;
+        gpos::apply_features(&gpos, table, gdef, None, langsys, mask.features(), None, tag::LATN, &mut infos)
+    })();
+    match positioned {
+        Ok(()) => infos,
+        Err(_) => full(font, original),
+    }
+}
+
+/// `gsub::apply` for plain Latin text, skipping the lookups that cannot act on it
+/// (see `LookupTriggers`); the rest are applied by allsorts, in allsorts's order.
+fn substitute(
+    gsub: &LayoutCache<GSUB>,
+    gdef: Option<&GDEFTable>,
+    triggers: &mut LookupTriggers,
+    lookups: &mut Option<Vec<(usize, u32)>>,
+    num_glyphs: u16,
+    glyphs: &mut Vec<RawGlyph<()>>,
+) -> Result<(), allsorts::error::ParseError> {
+    let table = &gsub.layout_table;
+    if lookups.is_none() {
+        // As `gsub::apply` chooses them for the default script type.
+        let mut supported = FeatureMask::empty();
+        if let Some(script) = table.find_script_or_default(tag::LATN)?
+            && let Some(langsys) = script.find_langsys_or_default(None)?
+        {
+            for index in langsys.feature_indices_iter() {
+                supported |= FeatureMask::from_tag(table.feature_by_index(*index)?.feature_tag);
+            }
+        }
+        let mask = (FeatureMask::default_mask() | Feature::CCMP | Feature::RLIG | Feature::LOCL) & supported;
+        let index = gsub::get_lookups_cache_index(gsub, tag::LATN, None, None, mask)?;
+        *lookups = gsub.cached_lookups.lock().ok().and_then(|cached| cached.get(index).cloned());
+    }
+    let Some(lookups) = lookups.as_ref() else { return Err(allsorts::error::ParseError::BadIndex) };
+    // allsorts's bound on the glyphs substitutions may make of a text.
+    let max_glyphs = glyphs.len().saturating_mul(256);
+    let mut length = glyphs.len();
+    let mut ids = Vec::with_capacity(glyphs.len());
+    for &(lookup, feature) in lookups {
+        ids.clear();
+        ids.extend(glyphs.iter().map(|g| g.glyph_index));
+        if triggers.may_act(lookup, &ids) {
+            length = gsub::gsub_apply_lookup(
+                gsub,
+                table,
+                gdef,
+                lookup,
+                feature,
+                None,
+                glyphs,
+                max_glyphs,
+                0,
+                length,
+                |_| true,
+            )?;
+        }
+    }
+    gsub::replace_missing_glyphs(glyphs, num_glyphs);
+    Ok(())
 }
 
 /// Shaped words kept per face.
@@ -343,7 +509,13 @@ impl FontBook {
         let bytes = self.entries[id].bytes;
         // Bundled fonts are known good and theme fonts were parsed when added, so
         // this cannot fail; it is checked by a test of every bundled face.
-        self.faces[id].get_or_insert_with(|| LoadedFace::parse(bytes).expect("a checked font parses"))
+        let bundled_latin = id < BUNDLED.len();
+        self.faces[id].get_or_insert_with(|| {
+            let mut face = LoadedFace::parse(bytes).expect("a checked font parses");
+            face.bundled_latin = bundled_latin;
+            face.plain = bundled_latin.then(|| PlainShaper::read(bytes));
+            face
+        })
     }
 
     pub fn units_per_em(&mut self, id: FaceId) -> f32 {
@@ -363,10 +535,14 @@ impl FontBook {
         } else {
             (tag::LATN, TextDirection::LeftToRight)
         };
-        let glyphs = face.font.map_glyphs(text, script, MatchingPresentation::NotRequired);
-        let infos = match face.font.shape(glyphs, script, None, FeatureMask::default_mask(), &[], None, true) {
-            Ok(infos) => infos,
-            Err((_, infos)) => infos,
+        let infos = if face.bundled_latin && text.chars().all(is_plain) {
+            shape_plain(&mut face.font, face.plain.as_mut(), text)
+        } else {
+            let glyphs = face.font.map_glyphs(text, script, MatchingPresentation::NotRequired);
+            match face.font.shape(glyphs, script, None, FeatureMask::default_mask(), &[], None, true) {
+                Ok(infos) => infos,
+                Err((_, infos)) => infos,
+            }
         };
         let positions =
             GlyphLayout::new(&mut face.font, &infos, direction, false).glyph_positions().unwrap_or_default();
@@ -437,6 +613,82 @@ mod tests {
         }
         for (_, _, name, bytes) in ARABIC {
             assert!(LoadedFace::parse(bytes).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn plain_text_shapes_as_allsorts_does() {
+        let mut texts: Vec<String> = Vec::new();
+        let plain: Vec<char> = (' '..='\u{20AC}').filter(|&c| is_plain(c)).collect();
+        for &c in &plain {
+            texts.extend([format!("a{c}"), format!("{c}a"), format!("{c}{c}"), format!("f{c}i"), format!("T{c}V")]);
+        }
+        for sample in ["profiles/camille-durand.yaml", "profiles/jonas-weber.yaml"] {
+            let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(sample)).unwrap();
+            texts.extend(text.split_whitespace().filter(|w| w.chars().all(is_plain)).map(str::to_string));
+        }
+        let summary = |font: &mut allsorts::Font<_>, infos: &[Info]| {
+            let positions = GlyphLayout::new(font, infos, TextDirection::LeftToRight, false).glyph_positions().unwrap();
+            infos
+                .iter()
+                .zip(positions)
+                .map(|(i, p)| (i.glyph.glyph_index, i.glyph.unicodes.to_vec(), format!("{p:?}")))
+                .collect::<Vec<_>>()
+        };
+        for (_, _, _, name, bytes) in BUNDLED {
+            let mut face = LoadedFace::parse(bytes).unwrap();
+            let mut plain_shaper = PlainShaper::read(bytes);
+            assert!(plain_shaper.kerning.is_some() && plain_shaper.triggers.is_some(), "{name}: read in place");
+            let font = &mut face.font;
+            // Every pair of plain characters, kerned by allsorts and by `PairKerning`.
+            let ids: Vec<u16> = plain
+                .iter()
+                .map(|&c| font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None).0)
+                .filter(|&g| g != 0)
+                .collect();
+            let gpos = font.gpos_cache().unwrap().unwrap();
+            let gdef = font.gdef_table().unwrap();
+            let table = &gpos.layout_table;
+            let langsys = table.find_script_or_default(tag::LATN).unwrap().unwrap();
+            let langsys = langsys.find_langsys_or_default(None).unwrap().unwrap();
+            let features = [tag::DIST, tag::KERN].map(|feature_tag| FeatureInfo { feature_tag, alternate: None });
+            let mut kerned = 0;
+            for &left in &ids {
+                for &right in &ids {
+                    let glyphs = [left, right].map(|g| {
+                        let mut raw = font.map_glyphs("a", tag::LATN, MatchingPresentation::NotRequired).remove(0);
+                        raw.glyph_index = g;
+                        raw
+                    });
+                    let mut infos = Info::init_from_glyphs(gdef.as_deref(), glyphs.to_vec());
+                    gpos::apply_features(
+                        &gpos,
+                        table,
+                        gdef.as_deref(),
+                        None,
+                        langsys,
+                        features.into_iter(),
+                        None,
+                        tag::LATN,
+                        &mut infos,
+                    )
+                    .unwrap();
+                    let mut own = [0i16; 2];
+                    plain_shaper.kerning.as_mut().unwrap().apply(&[left, right], &mut own).unwrap();
+                    assert_eq!(own, [infos[0].kerning, infos[1].kerning], "{name}: glyphs {left} {right}");
+                    kerned += usize::from(own != [0, 0]);
+                }
+            }
+            assert!(kerned > 100, "{name}: only {kerned} pairs kerned");
+            for text in &texts {
+                let glyphs = font.map_glyphs(text, tag::LATN, MatchingPresentation::NotRequired);
+                let full = font.shape(glyphs, tag::LATN, None, FeatureMask::default_mask(), &[], None, true).unwrap();
+                let expected = summary(font, &full);
+                let fast = shape_plain(font, None, text);
+                assert_eq!(summary(font, &fast), expected, "{name}: {text:?}");
+                let fast = shape_plain(font, Some(&mut plain_shaper), text);
+                assert_eq!(summary(font, &fast), expected, "{name}: {text:?}, read in place");
+            }
         }
     }
 

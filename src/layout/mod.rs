@@ -3,9 +3,12 @@
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
+mod kern;
 pub mod linebreak;
+mod otf;
 pub mod paragraph;
 mod ratings;
+mod triggers;
 
 use crate::compose::{Align, Block, Composed, Paragraph, TextStyle};
 use crate::frame::{Bookmark, Item, Page};

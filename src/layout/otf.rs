@@ -1,0 +1,116 @@
+//! Reading OpenType tables in place: the few structures the layout needs often
+//! enough that parsing whole tables (as allsorts does) would cost more than the use.
+
+pub fn u16_at(data: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
+}
+
+pub fn u32_at(data: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// The bytes of table `tag` in a TrueType/OpenType file.
+pub fn table(font: &'static [u8], tag: &[u8; 4]) -> Option<&'static [u8]> {
+    let count = usize::from(u16_at(font, 4)?);
+    (0..count).find_map(|i| {
+        let record = 12 + 16 * i;
+        (font.get(record..record + 4)? == tag).then_some(())?;
+        let offset = u32_at(font, record + 8)? as usize;
+        let length = u32_at(font, record + 12)? as usize;
+        font.get(offset..offset.checked_add(length)?)
+    })
+}
+
+/// The subtables of the lookup at `lookup`, as (lookup type, offset), with extension
+/// subtables (lookup type `extension`: 7 in GSUB, 9 in GPOS) resolved.
+pub fn subtables(t: &[u8], lookup: usize, extension: u16) -> Option<Vec<(u16, usize)>> {
+    let kind = u16_at(t, lookup)?;
+    (0..usize::from(u16_at(t, lookup + 4)?))
+        .map(|k| {
+            let subtable = lookup + usize::from(u16_at(t, lookup + 6 + 2 * k)?);
+            if kind == extension {
+                Some((u16_at(t, subtable + 2)?, subtable + u32_at(t, subtable + 4)? as usize))
+            } else {
+                Some((kind, subtable))
+            }
+        })
+        .collect()
+}
+
+/// The coverage index of `glyph` in the coverage table at `at`.
+pub fn coverage(t: &[u8], at: usize, glyph: u16) -> Option<Option<usize>> {
+    let count = usize::from(u16_at(t, at + 2)?);
+    match u16_at(t, at)? {
+        1 => {
+            let (mut lo, mut hi) = (0, count);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                let g = u16_at(t, at + 4 + 2 * mid)?;
+                match g.cmp(&glyph) {
+                    std::cmp::Ordering::Equal => return Some(Some(mid)),
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                }
+            }
+            Some(None)
+        }
+        2 => {
+            let found = range(t, at + 4, count, glyph)?;
+            Some(found.map(|(start, record)| usize::from(glyph - start) + usize::from(record)))
+        }
+        _ => None,
+    }
+}
+
+/// The class of `glyph` in the class definition at `at` (0 when it has none).
+pub fn class(t: &[u8], at: usize, glyph: u16) -> Option<u16> {
+    match u16_at(t, at)? {
+        1 => {
+            let start = u16_at(t, at + 2)?;
+            let count = u16_at(t, at + 4)?;
+            if glyph < start || glyph - start >= count {
+                return Some(0);
+            }
+            u16_at(t, at + 6 + 2 * usize::from(glyph - start))
+        }
+        2 => Some(range(t, at + 4, usize::from(u16_at(t, at + 2)?), glyph)?.map_or(0, |(_, value)| value)),
+        _ => None,
+    }
+}
+
+/// In `count` sorted range records (start, end, value) from `at`, the one holding
+/// `glyph`, as (start, value).
+fn range(t: &[u8], at: usize, count: usize, glyph: u16) -> Option<Option<(u16, u16)>> {
+    let (mut lo, mut hi) = (0, count);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        let record = at + 6 * mid;
+        let (start, end) = (u16_at(t, record)?, u16_at(t, record + 2)?);
+        if glyph < start {
+            hi = mid;
+        } else if glyph > end {
+            lo = mid + 1;
+        } else {
+            return Some(Some((start, u16_at(t, record + 4)?)));
+        }
+    }
+    Some(None)
+}
+
+/// Every glyph of the coverage table at `at`.
+pub fn coverage_glyphs(t: &[u8], at: usize) -> Option<Vec<u16>> {
+    let count = usize::from(u16_at(t, at + 2)?);
+    match u16_at(t, at)? {
+        1 => (0..count).map(|i| u16_at(t, at + 4 + 2 * i)).collect(),
+        2 => {
+            let mut glyphs = Vec::new();
+            for i in 0..count {
+                let record = at + 4 + 6 * i;
+                let (start, end) = (u16_at(t, record)?, u16_at(t, record + 2)?);
+                glyphs.extend(start..=end);
+            }
+            Some(glyphs)
+        }
+        _ => None,
+    }
+}

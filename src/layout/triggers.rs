@@ -1,0 +1,114 @@
+//! Which of a face's substitution lookups can act on a word, read from its GSUB table.
+//!
+//! allsorts tries every lookup of every feature at every glyph of every word: for
+//! Gentium, twenty contextual subtables looking for an `i` before a combining accent,
+//! in words that have no accent. A subtable acts only at a glyph of its coverage, and
+//! a contextual one of format 3 only where each glyph it names is present; a lookup
+//! none of whose subtables can start on the word's glyphs changes nothing, and is
+//! skipped. The test is on the glyphs before each lookup, so substitutions made by
+//! earlier lookups count.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::otf::{self, coverage_glyphs, table, u16_at};
+
+/// A set of glyph ids.
+struct GlyphSet(Vec<u64>);
+
+impl GlyphSet {
+    fn contains(&self, glyph: u16) -> bool {
+        self.0.get(usize::from(glyph) / 64).is_some_and(|w| w & (1 << (glyph % 64)) != 0)
+    }
+
+    fn meets(&self, glyphs: &[u16]) -> bool {
+        glyphs.iter().any(|&g| self.contains(g))
+    }
+}
+
+/// What a subtable needs present to act: a glyph from each of these sets. `None`: a
+/// subtable this reader does not know, which may always act.
+type Needs = Option<Vec<Rc<GlyphSet>>>;
+
+pub struct LookupTriggers {
+    table: &'static [u8],
+    lookup_list: usize,
+    /// Per lookup, what each of its subtables needs.
+    lookups: HashMap<usize, Vec<Needs>>,
+    /// Coverage tables by offset, shared between subtables.
+    sets: HashMap<usize, Rc<GlyphSet>>,
+}
+
+impl LookupTriggers {
+    pub fn read(font: &'static [u8]) -> Option<LookupTriggers> {
+        let gsub = table(font, b"GSUB")?;
+        let lookup_list = usize::from(u16_at(gsub, 8)?);
+        Some(LookupTriggers { table: gsub, lookup_list, lookups: HashMap::new(), sets: HashMap::new() })
+    }
+
+    /// Whether lookup `index` may change `glyphs`.
+    pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
+        if !self.lookups.contains_key(&index) {
+            let needs = self.lookup_needs(index).unwrap_or_else(|| vec![None]);
+            self.lookups.insert(index, needs);
+        }
+        self.lookups[&index].iter().any(|needs| match needs {
+            None => true,
+            Some(sets) => sets.iter().all(|set| set.meets(glyphs)),
+        })
+    }
+
+    fn lookup_needs(&mut self, index: usize) -> Option<Vec<Needs>> {
+        let t = self.table;
+        let lookup = self.lookup_list + usize::from(u16_at(t, self.lookup_list + 2 + 2 * index)?);
+        let needs = otf::subtables(t, lookup, 7)?;
+        let needs = needs.into_iter().map(|(kind, subtable)| self.subtable_needs(kind, subtable)).collect();
+        Some(needs)
+    }
+
+    fn subtable_needs(&mut self, kind: u16, at: usize) -> Needs {
+        let t = self.table;
+        let offsets: Vec<usize> = match (kind, u16_at(t, at)?) {
+            // Single, multiple, alternate, ligature, context and chained context of
+            // formats 1 and 2, reverse chained: the coverage of the first glyph.
+            (1..=4 | 8, _) | (5 | 6, 1 | 2) => vec![at + usize::from(u16_at(t, at + 2)?)],
+            // Context format 3: a coverage per input glyph.
+            (5, 3) => {
+                let count = usize::from(u16_at(t, at + 2)?);
+                (0..count).map(|i| Some(at + usize::from(u16_at(t, at + 6 + 2 * i)?))).collect::<Option<_>>()?
+            }
+            // Chained context format 3: backtrack, input and lookahead coverages.
+            (6, 3) => {
+                let mut offsets = Vec::new();
+                let mut cursor = at + 2;
+                for _ in 0..3 {
+                    let count = usize::from(u16_at(t, cursor)?);
+                    for i in 0..count {
+                        offsets.push(at + usize::from(u16_at(t, cursor + 2 + 2 * i)?));
+                    }
+                    cursor += 2 + 2 * count;
+                }
+                offsets
+            }
+            _ => return None,
+        };
+        offsets.into_iter().map(|offset| self.set(offset)).collect()
+    }
+
+    fn set(&mut self, offset: usize) -> Option<Rc<GlyphSet>> {
+        if let Some(set) = self.sets.get(&offset) {
+            return Some(set.clone());
+        }
+        let mut words = Vec::new();
+        for glyph in coverage_glyphs(self.table, offset)? {
+            let word = usize::from(glyph) / 64;
+            if words.len() <= word {
+                words.resize(word + 1, 0u64);
+            }
+            words[word] |= 1 << (glyph % 64);
+        }
+        let set = Rc::new(GlyphSet(words));
+        self.sets.insert(offset, set.clone());
+        Some(set)
+    }
+}
