@@ -222,7 +222,13 @@ fn compress(lo: &mut lopdf::Document) {
             right.push(stream);
         }
     }
-    rayon::join(|| compress_all(left), || compress_all(right));
+    // A second compressor costs more than it saves on a small document.
+    if left_bytes + right_bytes < 64 * 1024 {
+        left.extend(right);
+        compress_all(left);
+    } else {
+        rayon::join(|| compress_all(left), || compress_all(right));
+    }
 }
 
 fn compress_all(streams: Vec<&mut lopdf::Stream>) {
