@@ -1,22 +1,23 @@
-//! Writes laid-out pages as PDF through printpdf: subset fonts with ToUnicode maps,
-//! glyphs at their exact positions, vector shapes, images, links, outline and
-//! metadata. It knows nothing about résumés; swapping the writer touches only this.
+//! Writes laid-out pages as PDF: printpdf makes the document (subset fonts with
+//! ToUnicode maps, links, metadata), this module the page contents (glyphs at their
+//! exact positions, vector shapes, images) and the outline. It knows nothing about
+//! résumés; swapping the writer touches only this.
 
+mod content;
 mod sfnt;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color, FontId, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont,
-    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, Rect, Rgb, TextItem,
-    TextMatrix, WindingOrder,
+    Actions, BorderArray, Codepoint, FontId, LinkAnnotation, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Pt, Rect, TextItem,
 };
 
 use rayon::prelude::*;
 
+use self::content::PageFont;
 use crate::frame::{Document, Item};
-use crate::theme;
 
 /// The PDF bytes of `doc`. `epoch` (seconds) dates the document; none reads no clock.
 pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
@@ -57,7 +58,11 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
             (*face, subset::subset_font(source.bytes, &source.postscript_name, glyphs))
         })
         .collect();
-    let mut fonts: BTreeMap<usize, (FontId, subset::GlyphIds, EmbeddedFont)> = BTreeMap::new();
+    let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
+    // printpdf writes a font, its widths and its ToUnicode map for the glyphs shown
+    // with it: each font shows all its glyphs once, on the first page, in a stream
+    // that the page's own content then replaces (see `content`).
+    let mut registration = Vec::new();
     for (face, sub) in subsets {
         let source = &doc.faces[face];
         let sub = sub.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
@@ -73,110 +78,35 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
         let widths =
             EmbeddedFont { units_per_em: f32::from(parsed.units_per_em), advances: parsed.glyph_widths.clone() };
         pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
-        fonts.insert(face, (id, sub.new_ids, widths));
+        let glyphs = used[&face]
+            .iter()
+            .map(|(id, text)| Codepoint::with_cid(subset::Subset::glyph(&sub.new_ids, *id, text), 0.0, text.clone()))
+            .collect();
+        registration.extend([
+            Op::StartTextSection,
+            Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(10.0) },
+            Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] },
+            Op::EndTextSection,
+        ]);
+        fonts.insert(face, PageFont { name: id.0, new_ids: sub.new_ids, widths });
     }
 
     let mut pages = Vec::new();
-    for page in &doc.pages {
+    for (index, page) in doc.pages.iter().enumerate() {
         let h = page.height;
-        let mut ops = Vec::new();
-        // Text state carried from one word to the next, so that a line of words in
-        // one font becomes one text object (printpdf joins them into one TJ).
-        let mut text: Option<(usize, f32)> = None;
-        let mut fill: Option<theme::Color> = None;
+        let mut ops = if index == 0 { std::mem::take(&mut registration) } else { Vec::new() };
         for item in &page.items {
-            if !matches!(item, Item::Text { .. }) && text.take().is_some() {
-                ops.push(Op::EndTextSection);
+            if let Item::Link { x, y, w, h: lh, uri } = item {
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
+                        Actions::Uri(uri.clone()),
+                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
+                });
             }
-            let mut set_fill = |ops: &mut Vec<Op>, color: theme::Color| {
-                if fill != Some(color) {
-                    ops.push(Op::SetFillColor { col: rgb(color) });
-                    fill = Some(color);
-                }
-            };
-            match item {
-                Item::Text { face, size, color, x, y, glyphs } => {
-                    let Some((font, new_ids, widths)) = fonts.get(face) else {
-                        continue;
-                    };
-                    if text.is_none() {
-                        ops.push(Op::StartTextSection);
-                    }
-                    if text != Some((*face, *size)) {
-                        ops.push(Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(*size) });
-                        text = Some((*face, *size));
-                    }
-                    set_fill(&mut ops, *color);
-                    let Some(first) = glyphs.first() else { continue };
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(hundredths(x + first.x)), Pt(hundredths(h - y))),
-                    });
-                    // Each glyph moves the pen by its advance in the font; the TJ number
-                    // after it makes up the difference to where the layout put the next
-                    // one (kerning), in thousandths of an em, negative to the right.
-                    let mut start = 0;
-                    let mut carry = 0.0;
-                    for run in glyphs.chunk_by(|a, b| a.rise == b.rise) {
-                        // Raised glyphs (Arabic vowel marks) are set with a text rise, so
-                        // that the pen, and the word readers see, runs on unbroken.
-                        if run[0].rise != 0.0 || start > 0 {
-                            ops.push(Op::SetLineOffset { multiplier: run[0].rise });
-                        }
-                        let codepoints = run
-                            .iter()
-                            .enumerate()
-                            .map(|(i, g)| {
-                                let gid = subset::Subset::glyph(new_ids, g.id, extracted(g));
-                                // Whole thousandths keep the stream short; the rounding
-                                // error is carried to the next glyph, so none accumulates.
-                                let adjust = glyphs.get(start + i + 1).map_or(0.0, |next| {
-                                    let natural = widths.advance(gid) * size;
-                                    let placed = next.x - g.x;
-                                    let exact = (natural - placed) / size * 1000.0 + carry;
-                                    let rounded = exact.round();
-                                    carry = exact - rounded;
-                                    rounded
-                                });
-                                Codepoint::with_cid(
-                                    gid,
-                                    if adjust.abs() < 0.01 { 0.0 } else { adjust },
-                                    extracted(g).to_string(),
-                                )
-                            })
-                            .collect();
-                        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(codepoints)] });
-                        start += run.len();
-                    }
-                    if glyphs.last().is_some_and(|g| g.rise != 0.0) {
-                        ops.push(Op::SetLineOffset { multiplier: 0.0 });
-                    }
-                }
-                Item::Rect { x, y, w, h: rh, color } => {
-                    let points = [(*x, *y), (x + w, *y), (x + w, y + rh), (*x, y + rh)];
-                    set_fill(&mut ops, *color);
-                    ops.push(Op::DrawPolygon { polygon: polygon(&points, h) });
-                }
-                Item::Polygon { points, color } => {
-                    set_fill(&mut ops, *color);
-                    ops.push(Op::DrawPolygon { polygon: polygon(points, h) });
-                }
-                // Images are written in the lopdf pass, which can embed JPEG data as it is.
-                Item::Image { .. } => {}
-                Item::Link { x, y, w, h: lh, uri } => {
-                    ops.push(Op::LinkAnnotation {
-                        link: LinkAnnotation::new(
-                            Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
-                            Actions::Uri(uri.clone()),
-                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                            None,
-                            None,
-                        ),
-                    });
-                }
-            }
-        }
-        if text.is_some() {
-            ops.push(Op::EndTextSection);
         }
         let mm = |pt: f32| Mm(pt * 25.4 / 72.0);
         pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
@@ -185,6 +115,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
     let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+    contents(&mut lo, doc, &fonts);
     finish(&mut lo, doc);
     compress(&mut lo);
     let mut bytes = Vec::new();
@@ -252,6 +183,29 @@ fn deflated(deflate: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
         match deflate.compress_vec(&data[read..], &mut out, flate2::FlushCompress::Finish).ok()? {
             flate2::Status::StreamEnd => return Some(out),
             _ => out.reserve(out.capacity().max(64)),
+        }
+    }
+}
+
+/// Gives each page its content stream, in place of printpdf's.
+fn contents(lo: &mut lopdf::Document, doc: &Document, fonts: &BTreeMap<usize, PageFont>) {
+    use lopdf::Object;
+    let streams: Vec<Vec<u8>> =
+        doc.pages.par_iter().map(|page| content::page(&page.items, page.height, fonts)).collect();
+    let pages = lo.get_pages();
+    for (index, bytes) in streams.into_iter().enumerate() {
+        let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
+        let old = match lo.get_dictionary(page_id).and_then(|page| page.get(b"Contents")) {
+            Ok(Object::Reference(id)) => vec![*id],
+            Ok(Object::Array(ids)) => ids.iter().filter_map(|o| o.as_reference().ok()).collect(),
+            _ => Vec::new(),
+        };
+        for id in old {
+            lo.objects.remove(&id);
+        }
+        let stream = lo.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), bytes));
+        if let Ok(page) = lo.get_dictionary_mut(page_id) {
+            page.set("Contents", stream);
         }
     }
 }
@@ -390,39 +344,15 @@ fn extracted(g: &crate::frame::Glyph) -> &str {
 }
 
 /// The glyph advances of an embedded font, as PDF readers will use them.
-struct EmbeddedFont {
+pub struct EmbeddedFont {
     units_per_em: f32,
     advances: BTreeMap<u16, u16>,
 }
 
 impl EmbeddedFont {
-    /// Advance of glyph `gid` for a font size of 1.
+    /// Advance of glyph `gid` for a font size of 1, as the `/W` array gives it to
+    /// readers: printpdf writes whole thousandths of an em, truncated.
     fn advance(&self, gid: u16) -> f32 {
-        f32::from(self.advances.get(&gid).copied().unwrap_or(0)) / self.units_per_em
-    }
-}
-
-/// Three decimals are finer than a colour's 1/255 steps, and shorter to write.
-fn rgb(c: theme::Color) -> Color {
-    let d = |v: f32| (v * 1000.0).round() / 1000.0;
-    Color::Rgb(Rgb { r: d(c.0[0]), g: d(c.0[1]), b: d(c.0[2]), icc_profile: None })
-}
-
-/// A position to a hundredth of a point (3.5 µm), which prints in fewer digits.
-fn hundredths(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
-}
-
-/// A filled polygon; `page_h` flips y to PDF's upward axis.
-fn polygon(points: &[(f32, f32)], page_h: f32) -> Polygon {
-    Polygon {
-        rings: vec![PolygonRing {
-            points: points
-                .iter()
-                .map(|(x, y)| LinePoint { p: Point { x: Pt(*x), y: Pt(page_h - y) }, bezier: false })
-                .collect(),
-        }],
-        mode: PaintMode::Fill,
-        winding_order: WindingOrder::NonZero,
+        (f32::from(self.advances.get(&gid).copied().unwrap_or(0)) * 1000.0 / self.units_per_em).trunc() / 1000.0
     }
 }

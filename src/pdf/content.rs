@@ -1,0 +1,231 @@
+//! Page content streams, written directly as bytes.
+//!
+//! printpdf turns every glyph into its own string object and every kern into a
+//! float, which lopdf then formats one by one: a third of the instructions of a
+//! whole render went there. Here a line of words in one font and colour is one `TJ`
+//! whose numbers move the pen exactly where the layout put each glyph and word, in
+//! whole thousandths of an em (the pen is followed as a reader follows it, so the
+//! rounding never adds up), and glyphs that need no adjustment share one string.
+
+use std::collections::BTreeMap;
+
+use super::{EmbeddedFont, extracted, subset};
+use crate::frame::Item;
+use crate::theme::Color;
+
+/// A font as the page uses it: its resource name, its glyph ids in the subset, the
+/// advances readers will use.
+pub struct PageFont {
+    pub name: String,
+    pub new_ids: subset::GlyphIds,
+    pub widths: EmbeddedFont,
+}
+
+/// The content stream of a page of height `height` showing `items` (images and links
+/// are written elsewhere).
+pub fn page(items: &[Item], height: f32, fonts: &BTreeMap<usize, PageFont>) -> Vec<u8> {
+    let mut w = Writer::default();
+    for item in items {
+        match item {
+            Item::Text { face, size, color, x, y, glyphs } => {
+                if let Some(font) = fonts.get(face) {
+                    w.text(*face, font, *size, *color, *x, height - y, glyphs);
+                }
+            }
+            Item::Rect { x, y, w: rw, h, color } => {
+                w.fill(*color);
+                for v in [*x, height - y - h, *rw, *h] {
+                    w.number(v, 2);
+                    w.out.push(b' ');
+                }
+                w.out.extend_from_slice(b"re f\n");
+            }
+            Item::Polygon { points, color } => {
+                w.fill(*color);
+                for (i, (x, y)) in points.iter().enumerate() {
+                    w.number(*x, 2);
+                    w.out.push(b' ');
+                    w.number(height - y, 2);
+                    w.out.extend_from_slice(if i == 0 { b" m\n" } else { b" l\n" });
+                }
+                w.out.extend_from_slice(b"h f\n");
+            }
+            Item::Image { .. } | Item::Link { .. } => {}
+        }
+    }
+    w.end_text();
+    w.out
+}
+
+/// An open `TJ` array: its baseline, font and size, and where the pen is.
+struct Line {
+    baseline: f32,
+    face: usize,
+    size: f32,
+    pen: f32,
+}
+
+#[derive(Default)]
+struct Writer {
+    out: Vec<u8>,
+    in_text: bool,
+    /// Graphics state, which lasts across text objects.
+    font: Option<(usize, f32)>,
+    color: Option<Color>,
+    rise: f32,
+    line: Option<Line>,
+    array_open: bool,
+    /// A hexadecimal string is open in the `TJ` array.
+    in_string: bool,
+}
+
+impl Writer {
+    #[allow(clippy::too_many_arguments)]
+    fn text(
+        &mut self,
+        face: usize,
+        font: &PageFont,
+        size: f32,
+        color: Color,
+        x: f32,
+        baseline: f32,
+        glyphs: &[crate::frame::Glyph],
+    ) {
+        let continues = self.color == Some(color)
+            && self.line.as_ref().is_some_and(|l| l.baseline == baseline && l.face == face && l.size == size);
+        if !continues {
+            self.close_array();
+            if !self.in_text {
+                self.out.extend_from_slice(b"BT\n");
+                self.in_text = true;
+            }
+            if self.font != Some((face, size)) {
+                self.out.push(b'/');
+                self.out.extend_from_slice(font.name.as_bytes());
+                self.out.push(b' ');
+                self.number(size, 2);
+                self.out.extend_from_slice(b" Tf\n");
+                self.font = Some((face, size));
+            }
+            self.set_color(color, b"rg");
+        }
+        for g in glyphs {
+            if g.rise != self.rise {
+                self.close_array_keeping_line();
+                self.number(g.rise, 2);
+                self.out.extend_from_slice(b" Ts\n");
+                self.rise = g.rise;
+            }
+            let target = x + g.x;
+            match &mut self.line {
+                Some(line) => {
+                    // Thousandths of an em to the left, as TJ counts them.
+                    let shift = ((line.pen - target) / size * 1000.0).round();
+                    line.pen -= shift * size / 1000.0;
+                    if !self.array_open {
+                        self.out.push(b'[');
+                        self.array_open = true;
+                    } else if shift != 0.0 {
+                        self.close_string();
+                        self.out.push(b' ');
+                    }
+                    if shift != 0.0 {
+                        self.number(shift, 0);
+                    }
+                }
+                None => {
+                    let (px, py) = (hundredths(target), hundredths(baseline));
+                    self.out.extend_from_slice(b"1 0 0 1 ");
+                    self.number(px, 2);
+                    self.out.push(b' ');
+                    self.number(py, 2);
+                    self.out.extend_from_slice(b" Tm\n[");
+                    self.array_open = true;
+                    self.line = Some(Line { baseline, face, size, pen: px });
+                }
+            }
+            let gid = subset::Subset::glyph(&font.new_ids, g.id, extracted(g));
+            if !self.in_string {
+                self.out.push(b'<');
+                self.in_string = true;
+            }
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            self.out
+                .extend(gid.to_be_bytes().iter().flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]));
+            if let Some(line) = &mut self.line {
+                line.pen += font.widths.advance(gid) * size;
+            }
+        }
+    }
+
+    fn close_string(&mut self) {
+        if self.in_string {
+            self.out.push(b'>');
+            self.in_string = false;
+        }
+    }
+
+    /// Ends the `TJ` array (the pen stays where it is, for the next one).
+    fn close_array_keeping_line(&mut self) {
+        if self.array_open {
+            self.close_string();
+            self.out.extend_from_slice(b"] TJ\n");
+            self.array_open = false;
+        }
+    }
+
+    fn close_array(&mut self) {
+        self.close_array_keeping_line();
+        self.line = None;
+    }
+
+    fn end_text(&mut self) {
+        self.close_array();
+        if self.in_text {
+            self.out.extend_from_slice(b"ET\n");
+            self.in_text = false;
+        }
+    }
+
+    fn fill(&mut self, color: Color) {
+        self.end_text();
+        self.set_color(color, b"rg");
+    }
+
+    fn set_color(&mut self, color: Color, operator: &[u8]) {
+        if self.color != Some(color) {
+            for c in color.0 {
+                self.number(c, 3);
+                self.out.push(b' ');
+            }
+            self.out.extend_from_slice(operator);
+            self.out.push(b'\n');
+            self.color = Some(color);
+        }
+    }
+
+    /// `v` to `places` decimals, without trailing zeros.
+    fn number(&mut self, v: f32, places: u32) {
+        use std::io::Write;
+        let scale = 10i64.pow(places);
+        let n = (f64::from(v) * scale as f64).round() as i64;
+        if n < 0 {
+            self.out.push(b'-');
+        }
+        let (whole, mut fraction) = (n.unsigned_abs() / scale as u64, n.unsigned_abs() % scale as u64);
+        let _ = write!(self.out, "{whole}");
+        if fraction != 0 {
+            let mut digits = places as usize;
+            while fraction % 10 == 0 {
+                fraction /= 10;
+                digits -= 1;
+            }
+            let _ = write!(self.out, ".{fraction:0digits$}");
+        }
+    }
+}
+
+/// A position to a hundredth of a point (3.5 µm), which prints in fewer digits.
+fn hundredths(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
