@@ -53,6 +53,12 @@ impl Hyphenator {
             .collect()
     }
 
+    /// How many languages' patterns have been loaded.
+    #[cfg(test)]
+    pub fn dictionaries_loaded(&self) -> usize {
+        self.loaded.len()
+    }
+
     fn dictionary(&mut self, lang: &str) -> Option<&Standard> {
         let key = lang.to_ascii_lowercase();
         self.loaded
