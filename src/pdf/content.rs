@@ -204,28 +204,58 @@ impl Writer {
         }
     }
 
-    /// `v` to `places` decimals, without trailing zeros.
+    /// `v` to `places` decimals, without trailing zeros. (By hand: `write!` made
+    /// this a tenth of the time of writing a page.)
     fn number(&mut self, v: f32, places: u32) {
-        use std::io::Write;
-        let scale = 10i64.pow(places);
+        let scale = 10u64.pow(places);
         let n = (f64::from(v) * scale as f64).round() as i64;
         if n < 0 {
             self.out.push(b'-');
         }
-        let (whole, mut fraction) = (n.unsigned_abs() / scale as u64, n.unsigned_abs() % scale as u64);
-        let _ = write!(self.out, "{whole}");
+        let (whole, mut fraction) = (n.unsigned_abs() / scale, n.unsigned_abs() % scale);
+        self.digits(whole, 1);
         if fraction != 0 {
-            let mut digits = places as usize;
+            let mut width = places as usize;
             while fraction % 10 == 0 {
                 fraction /= 10;
-                digits -= 1;
+                width -= 1;
             }
-            let _ = write!(self.out, ".{fraction:0digits$}");
+            self.out.push(b'.');
+            self.digits(fraction, width);
         }
+    }
+
+    /// `n` in decimal, at least `width` digits (leading zeros).
+    fn digits(&mut self, mut n: u64, width: usize) {
+        let mut buf = [b'0'; 20];
+        let mut at = buf.len();
+        while n > 0 || buf.len() - at < width {
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.out.extend_from_slice(&buf[at..]);
     }
 }
 
 /// A position to a hundredth of a point (3.5 µm), which prints in fewer digits.
 fn hundredths(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short_and_exact() {
+        let mut w = Writer::default();
+        for (v, places) in
+            [(0.0, 2), (12.0, 2), (-0.25, 2), (0.05, 2), (56.694, 2), (-0.0001, 2), (0.306, 3), (-245.0, 0)]
+        {
+            w.number(v, places);
+            w.out.push(b' ');
+        }
+        assert_eq!(String::from_utf8(w.out).unwrap(), "0 12 -0.25 0.05 56.69 0 0.306 -245 ");
+    }
 }
