@@ -24,6 +24,16 @@ impl GlyphSet {
     fn meets(&self, glyphs: &[u16]) -> bool {
         glyphs.iter().any(|&g| self.contains(g))
     }
+
+    fn union(sets: &[&Rc<GlyphSet>]) -> GlyphSet {
+        let mut words = vec![0u64; sets.iter().map(|s| s.0.len()).max().unwrap_or(0)];
+        for set in sets {
+            for (w, s) in words.iter_mut().zip(&set.0) {
+                *w |= s;
+            }
+        }
+        GlyphSet(words)
+    }
 }
 
 /// What a subtable needs present to act: a glyph from each of these sets. `None`: a
@@ -33,8 +43,9 @@ type Needs = Option<Vec<Rc<GlyphSet>>>;
 pub struct LookupTriggers {
     table: &'static [u8],
     lookup_list: usize,
-    /// Per lookup, what each of its subtables needs.
-    lookups: HashMap<usize, Vec<Needs>>,
+    /// Per lookup, what each of its subtables needs, and the glyphs any of them can
+    /// start on (`None`: any glyph), which rejects most words at one look each.
+    lookups: HashMap<usize, (Vec<Needs>, Option<GlyphSet>)>,
     /// Coverage tables by offset, shared between subtables.
     sets: HashMap<usize, Rc<GlyphSet>>,
 }
@@ -50,9 +61,15 @@ impl LookupTriggers {
     pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
         if !self.lookups.contains_key(&index) {
             let needs = self.lookup_needs(index).unwrap_or_else(|| vec![None]);
-            self.lookups.insert(index, needs);
+            let starts = needs.iter().map(|n| n.as_ref().and_then(|sets| sets.first())).collect::<Option<Vec<_>>>();
+            let starts = starts.map(|sets| GlyphSet::union(&sets));
+            self.lookups.insert(index, (needs, starts));
         }
-        self.lookups[&index].iter().any(|needs| match needs {
+        let (needs, starts) = &self.lookups[&index];
+        if starts.as_ref().is_some_and(|s| !s.meets(glyphs)) {
+            return false;
+        }
+        needs.iter().any(|needs| match needs {
             None => true,
             Some(sets) => sets.iter().all(|set| set.meets(glyphs)),
         })
