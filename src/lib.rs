@@ -163,14 +163,10 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
             .help("install a font that has it (cvpdf looks in the system's font folders), or replace the character"),
         );
     }
-    let photo = match ready {
-        Some(image) => Some(image),
-        None => pending.map(wait).transpose()?,
-    };
     let document = frame::Document {
         pages: laid.pages,
         faces: fonts.faces(),
-        images: photo.into_iter().collect(),
+        images: Vec::new(),
         outline: laid.outline,
         meta: frame::Metadata {
             title: format!("{} – CV", resume.name),
@@ -182,7 +178,14 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     };
     BOOKS.with_borrow_mut(|books| books.push((families, fonts)));
     let pages = document.pages.len();
-    let pdf = pdf::write(&document, settings.epoch).map_err(|e| vec![Diagnostic::error(e)])?;
+    // The text's part of the PDF is written while the photo may still be in the works.
+    let without_images = pdf::prepare(&document, settings.epoch).map_err(|e| vec![Diagnostic::error(e)])?;
+    let photo = match ready {
+        Some(image) => Some(image),
+        None => pending.map(wait).transpose()?,
+    };
+    let images: Vec<frame::Image> = photo.into_iter().collect();
+    let pdf = without_images.finish(&document, &images).map_err(|e| vec![Diagnostic::error(e)])?;
     let warnings = warnings.into_iter().map(|w| w.in_file(&profile.source)).collect();
     Ok(Rendered { pdf, pages, warnings })
 }

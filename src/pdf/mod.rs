@@ -21,6 +21,27 @@ use crate::frame::{Document, Item};
 
 /// The PDF bytes of `doc`. `epoch` (seconds) dates the document; none reads no clock.
 pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
+    prepare(doc, epoch)?.finish(doc, &doc.images)
+}
+
+/// A PDF written but for its images: the text's part of the work (subsetting,
+/// page contents, compression) can run while a photo is still being prepared.
+pub struct WithoutImages(lopdf::Document);
+
+impl WithoutImages {
+    /// The PDF bytes, with `images` (what `Item::Image` numbers) in their places.
+    pub fn finish(mut self, doc: &Document, images: &[crate::frame::Image]) -> Result<Vec<u8>, String> {
+        let lo = &mut self.0;
+        self::images(lo, doc, images);
+        compress(lo);
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes).map_err(|e| format!("cannot write the PDF: {e}"))?;
+        Ok(bytes)
+    }
+}
+
+/// All of `doc`'s PDF but its images (`doc.images` is not read).
+pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, String> {
     let mut pdf = PdfDocument::new(&doc.meta.title);
     let info = &mut pdf.metadata.info;
     info.document_title = doc.meta.title.clone();
@@ -118,9 +139,7 @@ pub fn write(doc: &Document, epoch: Option<i64>) -> Result<Vec<u8>, String> {
     contents(&mut lo, doc, &fonts);
     finish(&mut lo, doc);
     compress(&mut lo);
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| format!("cannot write the PDF: {e}"))?;
-    Ok(bytes)
+    Ok(WithoutImages(lo))
 }
 
 /// Deflates every stream that allows it, at level 3. lopdf's own pass uses the
@@ -228,15 +247,13 @@ fn finish(lo: &mut lopdf::Document, doc: &Document) {
         catalog.set("Lang", Object::string_literal(doc.meta.lang.clone()));
     }
     outline(lo, doc);
-    images(lo, doc);
 }
 
 /// Embeds each image (JPEG data untouched, `DCTDecode`, with a soft mask when it has
 /// one) and draws it where the layout put it.
-fn images(lo: &mut lopdf::Document, doc: &Document) {
+fn images(lo: &mut lopdf::Document, doc: &Document, images: &[crate::frame::Image]) {
     use lopdf::{Stream, dictionary};
-    let ids: Vec<_> = doc
-        .images
+    let ids: Vec<_> = images
         .iter()
         .map(|img| {
             let mut dict = dictionary! {
@@ -269,7 +286,8 @@ fn images(lo: &mut lopdf::Document, doc: &Document) {
         for item in &page.items {
             if let Item::Image { image, x, y, w, h } = item {
                 let name = format!("Photo{image}");
-                let _ = lo.add_xobject(page_id, name.as_bytes(), ids[*image]);
+                let Some(&id) = ids.get(*image) else { continue };
+                let _ = lo.add_xobject(page_id, name.as_bytes(), id);
                 let bottom = page.height - y - h;
                 content.push_str(&format!("q {w:.3} 0 0 {h:.3} {x:.3} {bottom:.3} cm /{name} Do Q\n"));
             }
