@@ -7,6 +7,8 @@
 //! printers far above the sizes it is for, so it only costs bytes: 40% of each
 //! compressed subset, a quarter of a text-only résumé (as `pyftsubset --no-hinting`).
 
+use std::collections::HashMap;
+
 /// A table of a font: its tag and bytes.
 struct Table {
     tag: [u8; 4],
@@ -22,16 +24,7 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
 }
 
 fn read_tables(font: &[u8]) -> Option<Vec<Table>> {
-    let count = usize::from(u16_at(font, 4)?);
-    (0..count)
-        .map(|i| {
-            let record = 12 + 16 * i;
-            let tag = font.get(record..record + 4)?.try_into().ok()?;
-            let offset = u32_at(font, record + 8)? as usize;
-            let length = u32_at(font, record + 12)? as usize;
-            Some(Table { tag, data: font.get(offset..offset.checked_add(length)?)?.to_vec() })
-        })
-        .collect()
+    Some(table_slices(font)?.into_iter().map(|(tag, data)| Table { tag, data: data.to_vec() }).collect())
 }
 
 /// Each glyph's bytes in `glyf`, by the offsets in `loca`.
@@ -157,6 +150,157 @@ pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
     Some(assemble(kept))
 }
 
+/// The font's tables, in place.
+fn table_slices(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
+    let count = usize::from(u16_at(font, 4)?);
+    (0..count)
+        .map(|i| {
+            let record = 12 + 16 * i;
+            let tag = font.get(record..record + 4)?.try_into().ok()?;
+            let offset = u32_at(font, record + 8)? as usize;
+            let length = u32_at(font, record + 12)? as usize;
+            Some((tag, font.get(offset..offset.checked_add(length)?)?))
+        })
+        .collect()
+}
+
+/// The subset of a TrueType `font` with glyphs `ids` (numbered 0, 1, ... in that
+/// order; an id may repeat), the components of its composite glyphs after them,
+/// unhinted. Its tables: glyf, loca, hmtx, hhea, maxp, head, post without glyph
+/// names, and an empty cmap: a PDF addresses glyphs by number. `None` for a font
+/// this cannot read, such as one with CFF outlines.
+///
+/// allsorts's subsetter read every glyph of the font into memory first: half the
+/// time of subsetting, when a résumé uses a hundred of Gentium's 4,300 glyphs.
+pub fn subset(font: &[u8], ids: &[u16]) -> Option<Vec<u8>> {
+    let tables = table_slices(font)?;
+    let find = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, data)| *data);
+    let (head, hhea, hmtx, maxp) = (find(b"head")?, find(b"hhea")?, find(b"hmtx")?, find(b"maxp")?);
+    let (loca, glyf, post) = (find(b"loca")?, find(b"glyf")?, find(b"post")?);
+    let long = u16_at(head, 50)? == 1;
+    let num_glyphs = usize::from(u16_at(maxp, 4)?);
+    let glyph = |id: u16| -> Option<&[u8]> {
+        let i = usize::from(id);
+        if i >= num_glyphs {
+            return None;
+        }
+        let (start, end) = if long {
+            (u32_at(loca, 4 * i)? as usize, u32_at(loca, 4 * i + 4)? as usize)
+        } else {
+            (usize::from(u16_at(loca, 2 * i)?) * 2, usize::from(u16_at(loca, 2 * i + 2)?) * 2)
+        };
+        glyf.get(start..end)
+    };
+    // The glyphs kept, old ids in new order; each old id's first new id.
+    let mut kept: Vec<u16> = ids.to_vec();
+    let mut new_id: HashMap<u16, u16> = HashMap::new();
+    for (i, &id) in kept.iter().enumerate() {
+        new_id.entry(id).or_insert(i as u16);
+    }
+    let mut i = 0;
+    while i < kept.len() {
+        for component in components(glyph(kept[i])?)? {
+            if let std::collections::hash_map::Entry::Vacant(slot) = new_id.entry(component) {
+                slot.insert(kept.len() as u16);
+                kept.push(component);
+            }
+        }
+        i += 1;
+    }
+    let count = u16::try_from(kept.len()).ok()?;
+    let mut glyf_out = Vec::new();
+    let mut loca_out = Vec::with_capacity(4 * kept.len() + 4);
+    let mut hmtx_out = Vec::with_capacity(4 * kept.len());
+    let metrics = usize::from(u16_at(hhea, 34)?).max(1);
+    for &id in &kept {
+        loca_out.extend((glyf_out.len() as u32).to_be_bytes());
+        let mut data = unhinted(glyph(id)?)?;
+        renumber_components(&mut data, &new_id)?;
+        glyf_out.extend(data);
+        glyf_out.resize(glyf_out.len().next_multiple_of(4), 0);
+        let i = usize::from(id);
+        let advance = u16_at(hmtx, 4 * i.min(metrics - 1))?;
+        let lsb = if i < metrics { u16_at(hmtx, 4 * i + 2)? } else { u16_at(hmtx, 4 * metrics + 2 * (i - metrics))? };
+        hmtx_out.extend(advance.to_be_bytes());
+        hmtx_out.extend(lsb.to_be_bytes());
+    }
+    loca_out.extend((glyf_out.len() as u32).to_be_bytes());
+    let mut head_out = head.to_vec();
+    head_out.get_mut(50..52)?.copy_from_slice(&1u16.to_be_bytes());
+    head_out.get_mut(8..12)?.fill(0);
+    let mut hhea_out = hhea.to_vec();
+    hhea_out.get_mut(34..36)?.copy_from_slice(&count.to_be_bytes());
+    let mut maxp_out = maxp.to_vec();
+    maxp_out.get_mut(4..6)?.copy_from_slice(&count.to_be_bytes());
+    if maxp_out.len() >= 28 {
+        maxp_out[26..28].fill(0); // maxSizeOfInstructions
+    }
+    let mut post_out = post.get(..32)?.to_vec();
+    post_out[..4].copy_from_slice(&0x0003_0000u32.to_be_bytes());
+    // cmap: a format 4 subtable (Windows, Unicode BMP) whose one segment maps nothing.
+    let mut cmap = Vec::new();
+    for v in [0u16, 1, 3, 1] {
+        cmap.extend(v.to_be_bytes());
+    }
+    cmap.extend(12u32.to_be_bytes());
+    for v in [4u16, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0] {
+        cmap.extend(v.to_be_bytes());
+    }
+    let table = |tag: &[u8; 4], data: Vec<u8>| Table { tag: *tag, data };
+    Some(assemble(vec![
+        table(b"cmap", cmap),
+        table(b"glyf", glyf_out),
+        table(b"head", head_out),
+        table(b"hhea", hhea_out),
+        table(b"hmtx", hmtx_out),
+        table(b"loca", loca_out),
+        table(b"maxp", maxp_out),
+        table(b"post", post_out),
+    ]))
+}
+
+/// Where the components of a composite glyph are named: (byte of the glyph index,
+/// flags); none for a simple glyph.
+fn component_indices(glyph: &[u8]) -> Option<Vec<usize>> {
+    if glyph.len() < 10 || i16::from_be_bytes([glyph[0], glyph[1]]) >= 0 {
+        return Some(Vec::new());
+    }
+    let mut at = 10;
+    let mut found = Vec::new();
+    loop {
+        let flags = u16_at(glyph, at)?;
+        found.push(at + 2);
+        let args = if flags & 0x0001 != 0 { 4 } else { 2 };
+        let transform = if flags & 0x0008 != 0 {
+            2
+        } else if flags & 0x0040 != 0 {
+            4
+        } else if flags & 0x0080 != 0 {
+            8
+        } else {
+            0
+        };
+        if flags & 0x0020 == 0 {
+            return Some(found);
+        }
+        at += 4 + args + transform;
+    }
+}
+
+/// The glyphs a composite glyph is made of.
+fn components(glyph: &[u8]) -> Option<Vec<u16>> {
+    component_indices(glyph)?.into_iter().map(|at| u16_at(glyph, at)).collect()
+}
+
+/// Points a composite glyph's components at their ids in the subset.
+fn renumber_components(glyph: &mut [u8], new_id: &HashMap<u16, u16>) -> Option<()> {
+    for at in component_indices(glyph)? {
+        let id = new_id.get(&u16_at(glyph, at)?)?;
+        glyph.get_mut(at..at + 2)?.copy_from_slice(&id.to_be_bytes());
+    }
+    Some(())
+}
+
 fn checksum(data: &[u8]) -> u32 {
     data.chunks(4).fold(0u32, |sum, c| {
         let mut word = [0u8; 4];
@@ -236,5 +380,57 @@ mod tests {
             assert_eq!(font.bounding_box(g).unwrap(), original.bounding_box(g).unwrap(), "glyph {g}");
         }
         assert_eq!(checksum(&stripped), 0xB1B0_AFBA, "whole-font checksum");
+    }
+
+    fn glyphs_of(tables: &[Table]) -> Vec<&[u8]> {
+        glyphs(tables).unwrap()
+    }
+
+    #[test]
+    fn a_subset_keeps_its_glyphs_outlines_advances_and_components() {
+        let fonts: [&[u8]; 3] = [
+            GENTIUM,
+            include_bytes!("../../fonts/lato/Lato-Regular.ttf"),
+            include_bytes!("../../fonts/noto-arabic/NotoNaskhArabic-Regular.ttf"),
+        ];
+        for font in fonts {
+            let data =
+                allsorts::binary::read::ReadScope::new(font).read::<allsorts::font_data::FontData<'_>>().unwrap();
+            let mut original = allsorts::Font::new(data.table_provider(0).unwrap()).unwrap();
+            let glyph = |f: &mut allsorts::Font<_>, c: char| {
+                f.lookup_glyph_index(c, allsorts::font::MatchingPresentation::NotRequired, None).0
+            };
+            // .notdef, composites (accented letters, a colon), a repeat, Arabic.
+            let ids: Vec<u16> = std::iter::once(0).chain("AéÄ:;éxح".chars().map(|c| glyph(&mut original, c))).collect();
+            let bytes = subset(font, &ids).expect("a TrueType font");
+            assert_eq!(checksum(&bytes), 0xB1B0_AFBA, "whole-font checksum");
+            let data =
+                allsorts::binary::read::ReadScope::new(&bytes).read::<allsorts::font_data::FontData<'_>>().unwrap();
+            let mut sub = allsorts::Font::new(data.table_provider(0).unwrap()).unwrap();
+            for (new, &old) in ids.iter().enumerate() {
+                let new = new as u16;
+                assert_eq!(sub.bounding_box(new).ok(), original.bounding_box(old).ok(), "glyph {old} -> {new}");
+                assert_eq!(sub.horizontal_advance(new), original.horizontal_advance(old), "glyph {old}");
+            }
+            // Each composite's components came along, renumbered, with their outlines.
+            let tables = read_tables(&bytes).unwrap();
+            let glyphs = glyphs(&tables).unwrap();
+            let original_tables = read_tables(font).unwrap();
+            let original_glyphs = glyphs_of(&original_tables);
+            let mut composites = 0;
+            for (new, &old) in ids.iter().enumerate() {
+                let (now, before) =
+                    (components(glyphs[new]).unwrap(), components(original_glyphs[usize::from(old)]).unwrap());
+                assert_eq!(now.len(), before.len());
+                for (n, b) in now.iter().zip(&before) {
+                    assert!(usize::from(*n) < glyphs.len());
+                    assert_eq!(sub.bounding_box(*n).ok(), original.bounding_box(*b).ok());
+                }
+                composites += usize::from(!now.is_empty());
+            }
+            if font == GENTIUM {
+                assert!(composites >= 3, "Gentium builds accented letters from parts");
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Font subsetting: each embedded font keeps only the glyphs the document uses.
 //! printpdf embeds whole fonts unless its heavy `text_layout` feature is on, so the
-//! subset is made here with allsorts and handed to printpdf as the font itself.
+//! subset is made here (by `sfnt`, or allsorts for fonts with CFF outlines) and
+//! handed to printpdf as the font itself.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,19 +25,25 @@ pub struct Subset {
 }
 
 pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, String)>) -> Result<Subset, String> {
-    let data = ReadScope::new(bytes).read::<FontData<'_>>().map_err(|e| e.to_string())?;
-    let provider = data.table_provider(0).map_err(|e| e.to_string())?;
-    // .notdef first; allsorts numbers the subset's glyphs in the order given.
-    // A glyph used with several texts is listed once for each: each copy gets its own id.
+    // .notdef first; the subset's glyphs are numbered in the order given. A glyph
+    // used with several texts is listed once for each: each copy gets its own id.
     let used: Vec<&(u16, String)> = used.iter().filter(|(g, _)| *g != 0).collect();
     let ids: Vec<u16> = std::iter::once(0).chain(used.iter().map(|(g, _)| *g)).collect();
-    // allsorts' PDF profile without `name` (the font descriptor names the font, and
-    // Gentium's name table, its licence text, was half of each subset) and without
-    // hinting (see `sfnt`).
-    let tables = vec![tag::CMAP, tag::HEAD, tag::HHEA, tag::HMTX, tag::MAXP, tag::POST];
-    let bytes =
-        subset(&provider, &ids, &SubsetProfile::Custom(tables), CmapTarget::Unicode).map_err(|e| e.to_string())?;
-    let bytes = super::sfnt::strip_hinting(&bytes).unwrap_or(bytes);
+    // TrueType fonts (all the bundled ones) are subset in place by `sfnt`; others by
+    // allsorts, with its PDF profile without `name` (the font descriptor names the
+    // font, and Gentium's name table, its licence text, was half of each subset) and
+    // without hinting (see `sfnt`).
+    let bytes = match super::sfnt::subset(bytes, &ids) {
+        Some(bytes) => bytes,
+        None => {
+            let data = ReadScope::new(bytes).read::<FontData<'_>>().map_err(|e| e.to_string())?;
+            let provider = data.table_provider(0).map_err(|e| e.to_string())?;
+            let tables = vec![tag::CMAP, tag::HEAD, tag::HHEA, tag::HMTX, tag::MAXP, tag::POST];
+            let bytes = subset(&provider, &ids, &SubsetProfile::Custom(tables), CmapTarget::Unicode)
+                .map_err(|e| e.to_string())?;
+            super::sfnt::strip_hinting(&bytes).unwrap_or(bytes)
+        }
+    };
     let mut new_ids = GlyphIds::new();
     for (i, (gid, text)) in used.iter().enumerate() {
         new_ids.entry(*gid).or_default().push((text.clone(), i as u16 + 1));
