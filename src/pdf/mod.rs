@@ -182,7 +182,14 @@ fn compress(lo: &mut lopdf::Document) {
 }
 
 fn compress_all(streams: Vec<&mut lopdf::Stream>) {
-    let mut deflate = flate2::Compress::new(flate2::Compression::new(3), true);
+    // Each thread keeps its compressor for the next document of a batch.
+    thread_local! {
+        static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
+    }
+    if streams.is_empty() {
+        return;
+    }
+    let mut deflate = DEFLATE.take().unwrap_or_else(|| flate2::Compress::new(flate2::Compression::new(3), true));
     for stream in streams {
         deflate.reset();
         if let Some(compressed) = deflated(&mut deflate, &stream.content)
@@ -192,6 +199,7 @@ fn compress_all(streams: Vec<&mut lopdf::Stream>) {
             stream.set_content(compressed);
         }
     }
+    DEFLATE.set(Some(deflate));
 }
 
 /// `data` as a zlib stream.
