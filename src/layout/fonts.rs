@@ -170,7 +170,7 @@ fn shape_plain(
         Ok(infos) => infos,
         Err((_, infos)) => infos,
     };
-    let (Ok(Some(gsub)), Ok(Some(gpos)), Ok(gdef)) = (font.gsub_cache(), font.gpos_cache(), font.gdef_table()) else {
+    let (Ok(Some(gsub)), Ok(gdef)) = (font.gsub_cache(), font.gdef_table()) else {
         return full(font, glyphs);
     };
     let original = glyphs.clone();
@@ -199,6 +199,9 @@ fn shape_plain(
         }
         return full(font, original);
     }
+    // allsorts's positioning, without the mark lookups (its GPOS table is read only
+    // here: a copy of it, for a face whose kerning is read in place, was wasted).
+    let Ok(Some(gpos)) = font.gpos_cache() else { return full(font, original) };
     let table = &gpos.layout_table;
     let positioned = (|| -> Result<(), allsorts::error::ParseError> {
         let Some(script) = table.find_script_or_default(script)? else { return Ok(()) };
