@@ -217,9 +217,9 @@ fn prepare(img: DynamicImage, frame: Frame) -> Image {
     }
     let gray = frame.greyscale;
     let (pixels, color) = if gray {
-        (img.to_luma8().into_raw(), jpeg_encoder::ColorType::Luma)
+        (img.into_luma8().into_raw(), jpeg_encoder::ColorType::Luma)
     } else {
-        (img.to_rgb8().into_raw(), jpeg_encoder::ColorType::Rgb)
+        (img.into_rgb8().into_raw(), jpeg_encoder::ColorType::Rgb)
     };
     let mut jpeg = Vec::new();
     // jpeg-encoder, not the image crate's encoder: five times faster, at the same
@@ -267,28 +267,45 @@ fn shape_mask(w: u32, h: u32, shape: PhotoShape) -> Option<Vec<u8>> {
         PhotoShape::Rounded => wf.min(hf) * 0.08,
         PhotoShape::Square | PhotoShape::Original => return None,
     };
-    let mut mask = Vec::with_capacity((w * h) as usize);
     let inside = if radius >= 0.5 { (radius - 0.5).powi(2) } else { -1.0 };
     let outside = (radius + 0.5).powi(2);
-    for y in 0..h {
+    let coverage = |x: u32, y: u32| {
+        let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+        // Distance outside the rounded rectangle (a circle is its extreme case).
+        let (cx, cy) = if shape == PhotoShape::Circle {
+            (wf / 2.0, hf / 2.0)
+        } else {
+            (px.clamp(radius, wf - radius), py.clamp(radius, hf - radius))
+        };
+        // Only pixels within half a pixel of the edge need the square root.
+        let squared = (px - cx).powi(2) + (py - cy).powi(2);
+        if squared <= inside {
+            255
+        } else if squared >= outside {
+            0
+        } else {
+            let d = squared.sqrt() - radius;
+            ((0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8
+        }
+    };
+    let mut mask = vec![255u8; (w * h) as usize];
+    for (y, row) in mask.chunks_exact_mut(w.max(1) as usize).enumerate() {
+        // The shape is convex: the pixels wholly inside it make one run in each row.
+        // Each side is computed up to that run; the run is already 255.
+        let y = y as u32;
+        let mut left = w;
         for x in 0..w {
-            let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-            // Distance outside the rounded rectangle (a circle is its extreme case).
-            let (cx, cy) = if shape == PhotoShape::Circle {
-                (wf / 2.0, hf / 2.0)
-            } else {
-                (px.clamp(radius, wf - radius), py.clamp(radius, hf - radius))
-            };
-            // Only pixels within half a pixel of the edge need the square root.
-            let squared = (px - cx).powi(2) + (py - cy).powi(2);
-            mask.push(if squared <= inside {
-                255
-            } else if squared >= outside {
-                0
-            } else {
-                let d = squared.sqrt() - radius;
-                ((0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8
-            });
+            row[x as usize] = coverage(x, y);
+            if row[x as usize] == 255 {
+                left = x;
+                break;
+            }
+        }
+        for x in (left.saturating_add(1)..w).rev() {
+            row[x as usize] = coverage(x, y);
+            if row[x as usize] == 255 {
+                break;
+            }
         }
     }
     Some(mask)
@@ -308,6 +325,31 @@ mod tests {
         assert!((aspect - 1.25).abs() < 0.01, "{aspect}");
         assert!(img.jpeg.starts_with(&[0xFF, 0xD8]), "stored as JPEG");
         assert!(img.alpha.is_none());
+    }
+
+    #[test]
+    fn the_mask_is_computed_for_every_pixel_it_needs() {
+        // Every pixel by the definition, against the mask's runs.
+        for (w, h) in [(1, 1), (3, 7), (40, 50), (41, 33), (400, 500)] {
+            for shape in [PhotoShape::Circle, PhotoShape::Rounded] {
+                let (wf, hf) = (w as f32, h as f32);
+                let radius = if shape == PhotoShape::Circle { wf.min(hf) / 2.0 } else { wf.min(hf) * 0.08 };
+                let expected: Vec<u8> = (0..h)
+                    .flat_map(|y| (0..w).map(move |x| (x, y)))
+                    .map(|(x, y)| {
+                        let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
+                        let (cx, cy) = if shape == PhotoShape::Circle {
+                            (wf / 2.0, hf / 2.0)
+                        } else {
+                            (px.clamp(radius, wf - radius), py.clamp(radius, hf - radius))
+                        };
+                        let d = ((px - cx).powi(2) + (py - cy).powi(2)).sqrt() - radius;
+                        ((0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8
+                    })
+                    .collect();
+                assert!(shape_mask(w, h, shape).unwrap() == expected, "{shape:?} {w}x{h}");
+            }
+        }
     }
 
     #[test]
