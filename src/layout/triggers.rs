@@ -45,7 +45,7 @@ pub struct LookupTriggers {
     lookup_list: usize,
     /// Per lookup, what each of its subtables needs, and the glyphs any of them can
     /// start on (`None`: any glyph), which rejects most words at one look each.
-    lookups: HashMap<usize, (Vec<Needs>, Option<GlyphSet>)>,
+    lookups: Vec<Option<(Vec<Needs>, Option<GlyphSet>)>>,
     /// Coverage tables by offset, shared between subtables.
     sets: HashMap<usize, Rc<GlyphSet>>,
 }
@@ -54,18 +54,21 @@ impl LookupTriggers {
     pub fn read(font: &'static [u8]) -> Option<LookupTriggers> {
         let gsub = table(font, b"GSUB")?;
         let lookup_list = usize::from(u16_at(gsub, 8)?);
-        Some(LookupTriggers { table: gsub, lookup_list, lookups: HashMap::new(), sets: HashMap::new() })
+        Some(LookupTriggers { table: gsub, lookup_list, lookups: Vec::new(), sets: HashMap::new() })
     }
 
     /// Whether lookup `index` may change `glyphs`.
     pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
-        if !self.lookups.contains_key(&index) {
+        if self.lookups.len() <= index {
+            self.lookups.resize_with(index + 1, || None);
+        }
+        if self.lookups[index].is_none() {
             let needs = self.lookup_needs(index).unwrap_or_else(|| vec![None]);
             let starts = needs.iter().map(|n| n.as_ref().and_then(|sets| sets.first())).collect::<Option<Vec<_>>>();
             let starts = starts.map(|sets| GlyphSet::union(&sets));
-            self.lookups.insert(index, (needs, starts));
+            self.lookups[index] = Some((needs, starts));
         }
-        let (needs, starts) = &self.lookups[&index];
+        let Some((needs, starts)) = &self.lookups[index] else { return true };
         if starts.as_ref().is_some_and(|s| !s.meets(glyphs)) {
             return false;
         }
