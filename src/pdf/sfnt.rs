@@ -1,4 +1,4 @@
-//! The TrueType tables of a subset, read and rewritten: hinting taken out, ink
+//! TrueType tables read and rewritten in place: subsets made, hinting taken out, ink
 //! extents read off the glyph headers.
 //!
 //! Hinting (the `fpgm`, `prep` and `cvt ` tables and each glyph's instructions)
