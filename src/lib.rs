@@ -32,6 +32,7 @@ pub mod locale;
 pub mod localize;
 pub mod markup;
 pub mod model;
+mod otf;
 pub mod pdf;
 pub mod photo;
 pub mod theme;

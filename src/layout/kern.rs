@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use super::otf::{self, class, coverage, table, u16_at};
+use crate::otf::{self, class, coverage, table, u16_at};
 
 /// `kern` and `dist` pair-positioning subtables of one face, in lookup order.
 pub struct PairKerning {

@@ -5,7 +5,6 @@ pub mod fonts;
 pub mod hyphenate;
 mod kern;
 pub mod linebreak;
-mod otf;
 pub mod paragraph;
 mod ratings;
 mod triggers;

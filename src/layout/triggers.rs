@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::otf::{self, coverage_glyphs, table, u16_at};
+use crate::otf::{self, coverage_glyphs, table, u16_at};
 
 /// A set of glyph ids.
 struct GlyphSet(Vec<u64>);

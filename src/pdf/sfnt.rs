@@ -9,35 +9,52 @@
 
 use std::collections::HashMap;
 
+use crate::otf::{self, u16_at, u32_at};
+
 /// A table of a font: its tag and bytes.
 struct Table {
     tag: [u8; 4],
     data: Vec<u8>,
 }
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
-}
-
 fn read_tables(font: &[u8]) -> Option<Vec<Table>> {
-    Some(table_slices(font)?.into_iter().map(|(tag, data)| Table { tag, data: data.to_vec() }).collect())
+    Some(otf::tables(font)?.into_iter().map(|(tag, data)| Table { tag, data: data.to_vec() }).collect())
 }
 
-/// Each glyph's bytes in `glyf`, by the offsets in `loca`.
-fn glyphs(tables: &[Table]) -> Option<Vec<&[u8]>> {
-    let find = |tag: &[u8; 4]| tables.iter().find(|t| &t.tag == tag).map(|t| t.data.as_slice());
-    let (head, loca, glyf) = (find(b"head")?, find(b"loca")?, find(b"glyf")?);
-    let long = u16_at(head, 50)? == 1;
-    let offsets: Vec<usize> = if long {
-        loca.chunks_exact(4).map(|c| u32::from_be_bytes([c[0], c[1], c[2], c[3]]) as usize).collect()
-    } else {
-        loca.chunks_exact(2).map(|c| usize::from(u16::from_be_bytes([c[0], c[1]])) * 2).collect()
-    };
-    offsets.windows(2).map(|w| glyf.get(w[0]..w[1])).collect()
+/// The outlines of a TrueType font: each glyph's bytes in `glyf`, found by `loca`.
+struct Outlines<'a> {
+    loca: &'a [u8],
+    glyf: &'a [u8],
+    long: bool,
+    count: usize,
+}
+
+impl<'a> Outlines<'a> {
+    fn of(tables: &[([u8; 4], &'a [u8])]) -> Option<Outlines<'a>> {
+        let find = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, data)| *data);
+        let (head, loca, glyf) = (find(b"head")?, find(b"loca")?, find(b"glyf")?);
+        let long = u16_at(head, 50)? == 1;
+        let count = (loca.len() / if long { 4 } else { 2 }).saturating_sub(1);
+        Some(Outlines { loca, glyf, long, count })
+    }
+
+    /// The bytes of glyph `id`.
+    fn glyph(&self, id: u16) -> Option<&'a [u8]> {
+        let i = usize::from(id);
+        if i >= self.count {
+            return None;
+        }
+        let (start, end) = if self.long {
+            (u32_at(self.loca, 4 * i)? as usize, u32_at(self.loca, 4 * i + 4)? as usize)
+        } else {
+            (usize::from(u16_at(self.loca, 2 * i)?) * 2, usize::from(u16_at(self.loca, 2 * i + 2)?) * 2)
+        };
+        self.glyf.get(start..end)
+    }
+
+    fn all(&self) -> Option<Vec<&'a [u8]>> {
+        (0..self.count).map(|i| self.glyph(u16::try_from(i).ok()?)).collect()
+    }
 }
 
 /// A glyph without its instructions.
@@ -56,30 +73,13 @@ fn unhinted(glyph: &[u8]) -> Option<Vec<u8>> {
         out.extend(glyph.get(outline..outline + outline_length(glyph, contours as usize, outline)?)?);
         return Some(out);
     }
-    // A composite: components until one says there are no more; the last may be
-    // followed by instructions.
-    let mut at = 10;
-    loop {
-        let flags = u16_at(glyph, at)?;
-        let args = if flags & 0x0001 != 0 { 4 } else { 2 };
-        let transform = if flags & 0x0008 != 0 {
-            2
-        } else if flags & 0x0040 != 0 {
-            4
-        } else if flags & 0x0080 != 0 {
-            8
-        } else {
-            0
-        };
-        let end = at + 4 + args + transform;
-        if flags & 0x0020 == 0 {
-            let mut out = glyph.get(..end)?.to_vec();
-            // WE_HAVE_INSTRUCTIONS off in the last component's flags.
-            out[at] &= !0x01;
-            return Some(out);
-        }
-        at = end;
-    }
+    // A composite: its component records, the last of which may be followed by
+    // instructions.
+    let (records, end) = component_records(glyph)?;
+    let mut out = glyph.get(..end)?.to_vec();
+    // WE_HAVE_INSTRUCTIONS off in the last component's flags.
+    out[*records.last()?] &= !0x01;
+    Some(out)
 }
 
 /// Bytes of a simple glyph's flags and coordinates starting at `at`: what precedes
@@ -123,16 +123,16 @@ fn outline_length(glyph: &[u8], contours: usize, at: usize) -> Option<usize> {
 /// `font` without hinting; `None` when it is not a TrueType font this can read
 /// (it is then embedded as it is).
 pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
-    let tables = read_tables(font)?;
     let mut glyf = Vec::new();
     let mut loca = Vec::new();
-    for glyph in glyphs(&tables)? {
+    for glyph in Outlines::of(&otf::tables(font)?)?.all()? {
         loca.extend((glyf.len() as u32).to_be_bytes());
         glyf.extend(unhinted(glyph)?);
         glyf.resize(glyf.len().next_multiple_of(4), 0);
     }
     loca.extend((glyf.len() as u32).to_be_bytes());
-    let mut kept: Vec<Table> = tables.into_iter().filter(|t| !matches!(&t.tag, b"fpgm" | b"prep" | b"cvt ")).collect();
+    let mut kept: Vec<Table> =
+        read_tables(font)?.into_iter().filter(|t| !matches!(&t.tag, b"fpgm" | b"prep" | b"cvt ")).collect();
     for table in &mut kept {
         match &table.tag {
             b"glyf" => table.data = std::mem::take(&mut glyf),
@@ -150,20 +150,6 @@ pub fn strip_hinting(font: &[u8]) -> Option<Vec<u8>> {
     Some(assemble(kept))
 }
 
-/// The font's tables, in place.
-fn table_slices(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
-    let count = usize::from(u16_at(font, 4)?);
-    (0..count)
-        .map(|i| {
-            let record = 12 + 16 * i;
-            let tag = font.get(record..record + 4)?.try_into().ok()?;
-            let offset = u32_at(font, record + 8)? as usize;
-            let length = u32_at(font, record + 12)? as usize;
-            Some((tag, font.get(offset..offset.checked_add(length)?)?))
-        })
-        .collect()
-}
-
 /// The subset of a TrueType `font` with glyphs `ids` (numbered 0, 1, ... in that
 /// order; an id may repeat), the components of its composite glyphs after them,
 /// unhinted. Its tables: glyf, loca, hmtx, hhea, maxp, head, post without glyph
@@ -173,24 +159,12 @@ fn table_slices(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
 /// allsorts's subsetter read every glyph of the font into memory first: half the
 /// time of subsetting, when a résumé uses a hundred of Gentium's 4,300 glyphs.
 pub fn subset(font: &[u8], ids: &[u16]) -> Option<Vec<u8>> {
-    let tables = table_slices(font)?;
+    let tables = otf::tables(font)?;
     let find = |tag: &[u8; 4]| tables.iter().find(|(t, _)| t == tag).map(|(_, data)| *data);
-    let (head, hhea, hmtx, maxp) = (find(b"head")?, find(b"hhea")?, find(b"hmtx")?, find(b"maxp")?);
-    let (loca, glyf, post) = (find(b"loca")?, find(b"glyf")?, find(b"post")?);
-    let long = u16_at(head, 50)? == 1;
-    let num_glyphs = usize::from(u16_at(maxp, 4)?);
-    let glyph = |id: u16| -> Option<&[u8]> {
-        let i = usize::from(id);
-        if i >= num_glyphs {
-            return None;
-        }
-        let (start, end) = if long {
-            (u32_at(loca, 4 * i)? as usize, u32_at(loca, 4 * i + 4)? as usize)
-        } else {
-            (usize::from(u16_at(loca, 2 * i)?) * 2, usize::from(u16_at(loca, 2 * i + 2)?) * 2)
-        };
-        glyf.get(start..end)
-    };
+    let (head, hhea, hmtx, maxp, post) =
+        (find(b"head")?, find(b"hhea")?, find(b"hmtx")?, find(b"maxp")?, find(b"post")?);
+    let outlines = Outlines::of(&tables)?;
+    let glyph = |id: u16| outlines.glyph(id);
     // The glyphs kept, old ids in new order; each old id's first new id.
     let mut kept: Vec<u16> = ids.to_vec();
     let mut new_id: HashMap<u16, u16> = HashMap::new();
@@ -259,17 +233,14 @@ pub fn subset(font: &[u8], ids: &[u16]) -> Option<Vec<u8>> {
     ]))
 }
 
-/// Where the components of a composite glyph are named: (byte of the glyph index,
-/// flags); none for a simple glyph.
-fn component_indices(glyph: &[u8]) -> Option<Vec<usize>> {
-    if glyph.len() < 10 || i16::from_be_bytes([glyph[0], glyph[1]]) >= 0 {
-        return Some(Vec::new());
-    }
+/// Where each component record of a composite glyph starts (its flags; the
+/// component's glyph index follows them), and where the last one ends.
+fn component_records(glyph: &[u8]) -> Option<(Vec<usize>, usize)> {
     let mut at = 10;
-    let mut found = Vec::new();
+    let mut records = Vec::new();
     loop {
         let flags = u16_at(glyph, at)?;
-        found.push(at + 2);
+        records.push(at);
         let args = if flags & 0x0001 != 0 { 4 } else { 2 };
         let transform = if flags & 0x0008 != 0 {
             2
@@ -280,11 +251,20 @@ fn component_indices(glyph: &[u8]) -> Option<Vec<usize>> {
         } else {
             0
         };
-        if flags & 0x0020 == 0 {
-            return Some(found);
-        }
         at += 4 + args + transform;
+        // MORE_COMPONENTS
+        if flags & 0x0020 == 0 {
+            return Some((records, at));
+        }
     }
+}
+
+/// Where a glyph names its components' glyph indices; none for a simple glyph.
+fn component_indices(glyph: &[u8]) -> Option<Vec<usize>> {
+    if glyph.len() < 10 || i16::from_be_bytes([glyph[0], glyph[1]]) >= 0 {
+        return Some(Vec::new());
+    }
+    Some(component_records(glyph)?.0.into_iter().map(|at| at + 2).collect())
 }
 
 /// The glyphs a composite glyph is made of.
@@ -345,8 +325,8 @@ fn assemble(mut tables: Vec<Table>) -> Vec<u8> {
 
 /// Highest and lowest ink of the font's glyphs, from their headers, in font units.
 pub fn ink(font: &[u8]) -> Option<(i16, i16)> {
-    let tables = read_tables(font)?;
-    let boxes: Vec<(i16, i16)> = glyphs(&tables)?
+    let boxes: Vec<(i16, i16)> = Outlines::of(&otf::tables(font)?)?
+        .all()?
         .into_iter()
         .filter(|g| g.len() >= 10)
         .map(|g| (i16::from_be_bytes([g[8], g[9]]), i16::from_be_bytes([g[4], g[5]])))
@@ -366,8 +346,7 @@ mod tests {
         assert!(stripped.len() < GENTIUM.len());
         let tables = read_tables(&stripped).unwrap();
         assert!(!tables.iter().any(|t| matches!(&t.tag, b"fpgm" | b"prep" | b"cvt ")));
-        let original = read_tables(GENTIUM).unwrap();
-        assert_eq!(glyphs(&original).unwrap().len(), glyphs(&tables).unwrap().len());
+        assert_eq!(glyphs_of(GENTIUM).len(), glyphs_of(&stripped).len());
         assert_eq!(ink(GENTIUM), ink(&stripped), "the same boxes");
         // allsorts reads the result, with the same outlines' boxes.
         let data =
@@ -382,8 +361,8 @@ mod tests {
         assert_eq!(checksum(&stripped), 0xB1B0_AFBA, "whole-font checksum");
     }
 
-    fn glyphs_of(tables: &[Table]) -> Vec<&[u8]> {
-        glyphs(tables).unwrap()
+    fn glyphs_of(font: &[u8]) -> Vec<&[u8]> {
+        Outlines::of(&otf::tables(font).unwrap()).unwrap().all().unwrap()
     }
 
     #[test]
@@ -413,10 +392,8 @@ mod tests {
                 assert_eq!(sub.horizontal_advance(new), original.horizontal_advance(old), "glyph {old}");
             }
             // Each composite's components came along, renumbered, with their outlines.
-            let tables = read_tables(&bytes).unwrap();
-            let glyphs = glyphs(&tables).unwrap();
-            let original_tables = read_tables(font).unwrap();
-            let original_glyphs = glyphs_of(&original_tables);
+            let glyphs = glyphs_of(&bytes);
+            let original_glyphs = glyphs_of(font);
             let mut composites = 0;
             for (new, &old) in ids.iter().enumerate() {
                 let (now, before) =

@@ -1,5 +1,6 @@
-//! Reading OpenType tables in place: the few structures the layout needs often
-//! enough that parsing whole tables (as allsorts does) would cost more than the use.
+//! Reading OpenType tables in place: the few structures the layout and the PDF writer
+//! need often enough that parsing whole tables (as allsorts does) would cost more than
+//! the use.
 
 pub fn u16_at(data: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(data.get(at..at + 2)?.try_into().ok()?))
@@ -9,16 +10,23 @@ pub fn u32_at(data: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// The bytes of table `tag` in a TrueType/OpenType file.
-pub fn table(font: &'static [u8], tag: &[u8; 4]) -> Option<&'static [u8]> {
+/// The tables of a TrueType/OpenType file, as (tag, bytes).
+pub fn tables(font: &[u8]) -> Option<Vec<([u8; 4], &[u8])>> {
     let count = usize::from(u16_at(font, 4)?);
-    (0..count).find_map(|i| {
-        let record = 12 + 16 * i;
-        (font.get(record..record + 4)? == tag).then_some(())?;
-        let offset = u32_at(font, record + 8)? as usize;
-        let length = u32_at(font, record + 12)? as usize;
-        font.get(offset..offset.checked_add(length)?)
-    })
+    (0..count)
+        .map(|i| {
+            let record = 12 + 16 * i;
+            let tag = font.get(record..record + 4)?.try_into().ok()?;
+            let offset = u32_at(font, record + 8)? as usize;
+            let length = u32_at(font, record + 12)? as usize;
+            Some((tag, font.get(offset..offset.checked_add(length)?)?))
+        })
+        .collect()
+}
+
+/// The bytes of table `tag` in a TrueType/OpenType file.
+pub fn table<'a>(font: &'a [u8], tag: &[u8; 4]) -> Option<&'a [u8]> {
+    tables(font)?.into_iter().find(|(t, _)| t == tag).map(|(_, data)| data)
 }
 
 /// The subtables of the lookup at `lookup`, as (lookup type, offset), with extension
