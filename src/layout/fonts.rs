@@ -10,8 +10,8 @@ use allsorts::font::MatchingPresentation;
 use allsorts::font_data::{DynamicFontTableProvider, FontData};
 use allsorts::gdef::gdef_is_mark;
 use allsorts::glyph_position::{GlyphLayout, TextDirection};
-use allsorts::gpos::{self, Info};
-use allsorts::gsub::{self, Feature, FeatureInfo, FeatureMask, FeatureMaskExt, RawGlyph};
+use allsorts::gpos::Info;
+use allsorts::gsub::{self, Feature, FeatureMask, FeatureMaskExt, RawGlyph};
 use allsorts::layout::{GDEFTable, GSUB, LayoutCache};
 use allsorts::tag;
 
@@ -94,25 +94,35 @@ impl Shaped {
 struct LoadedFace {
     font: allsorts::Font<DynamicFontTableProvider<'static>>,
     units_per_em: f32,
-    /// The face is one of the bundled Latin faces, whose mark positioning is known to
-    /// do nothing to plain text (see `shape_plain`).
-    bundled_latin: bool,
-    /// What shapes its plain text without allsorts's slow paths.
+    /// What shapes its plain text without allsorts's slow paths: for the bundled
+    /// Latin faces, whose mark positioning is known to do nothing to plain text (see
+    /// `shape_plain`), when their kerning and substitutions can be read in place.
     plain: Option<PlainShaper>,
 }
 
 /// A bundled face's kerning and substitution lookups, read in place.
 struct PlainShaper {
-    /// Its kerning, when that is plain pair kerning.
-    kerning: Option<PairKerning>,
-    triggers: Option<LookupTriggers>,
+    kerning: PairKerning,
+    triggers: LookupTriggers,
     /// The substitution lookups allsorts applies to Latin text, in order, with their feature.
     lookups: Option<Vec<(usize, u32)>>,
 }
 
 impl PlainShaper {
-    fn read(bytes: &'static [u8]) -> PlainShaper {
-        PlainShaper { kerning: PairKerning::read(bytes), triggers: LookupTriggers::read(bytes), lookups: None }
+    fn read(bytes: &'static [u8]) -> Option<PlainShaper> {
+        Some(PlainShaper { kerning: PairKerning::read(bytes)?, triggers: LookupTriggers::read(bytes)?, lookups: None })
+    }
+}
+
+/// Shapes `text` with the whole of allsorts.
+fn shape_with_allsorts(
+    font: &mut allsorts::Font<DynamicFontTableProvider<'static>>,
+    glyphs: Vec<RawGlyph<()>>,
+    script: u32,
+) -> Vec<Info> {
+    match font.shape(glyphs, script, None, FeatureMask::default_mask(), &[], None, true) {
+        Ok(infos) => infos,
+        Err((_, infos)) => infos,
     }
 }
 
@@ -122,7 +132,7 @@ impl LoadedFace {
         let provider = data.table_provider(0).ok()?;
         let font = allsorts::Font::new(provider).ok()?;
         let units_per_em = f32::from(font.head_table.units_per_em);
-        Some(LoadedFace { font, units_per_em, bundled_latin: false, plain: None })
+        Some(LoadedFace { font, units_per_em, plain: None })
     }
 }
 
@@ -153,79 +163,32 @@ fn is_plain(c: char) -> bool {
 /// mark in, the whole of `Font::shape` runs.
 fn shape_plain(
     font: &mut allsorts::Font<DynamicFontTableProvider<'static>>,
-    mut plain: Option<&mut PlainShaper>,
+    plain: &mut PlainShaper,
     text: &str,
 ) -> Vec<Info> {
-    let script = tag::LATN;
-    let mut glyphs = font.map_glyphs(text, script, MatchingPresentation::NotRequired);
-    let full = |font: &mut allsorts::Font<_>, glyphs| match font.shape(
-        glyphs,
-        script,
-        None,
-        FeatureMask::default_mask(),
-        &[],
-        None,
-        true,
-    ) {
-        Ok(infos) => infos,
-        Err((_, infos)) => infos,
-    };
+    let mut glyphs = font.map_glyphs(text, tag::LATN, MatchingPresentation::NotRequired);
     let (Ok(Some(gsub)), Ok(gdef)) = (font.gsub_cache(), font.gdef_table()) else {
-        return full(font, glyphs);
+        return shape_with_allsorts(font, glyphs, tag::LATN);
     };
     let original = glyphs.clone();
-    let dotted_circle = font.lookup_glyph_index(allsorts::DOTTED_CIRCLE, MatchingPresentation::NotRequired, None).0;
     let gdef = gdef.as_deref();
-    let mask = FeatureMask::default_mask();
     let num_glyphs = font.num_glyphs();
-    let substituted = match plain.as_deref_mut() {
-        Some(PlainShaper { triggers: Some(triggers), lookups, .. }) => {
-            substitute(&gsub, gdef, triggers, lookups, num_glyphs, &mut glyphs).is_ok()
-        }
-        _ => gsub::apply(dotted_circle, &gsub, gdef, script, None, mask, &[], None, num_glyphs, &mut glyphs).is_ok(),
-    };
-    if !substituted || glyphs.iter().any(|g| gdef_is_mark(gdef, g.glyph_index)) {
-        return full(font, original);
+    let PlainShaper { kerning, triggers, lookups } = plain;
+    if substitute(&gsub, gdef, triggers, lookups, num_glyphs, &mut glyphs).is_err()
+        || glyphs.iter().any(|g| gdef_is_mark(gdef, g.glyph_index))
+    {
+        return shape_with_allsorts(font, original, tag::LATN);
     }
     let mut infos = Info::init_from_glyphs(gdef, glyphs);
-    if let Some(kerning) = plain.and_then(|p| p.kerning.as_mut()) {
-        let ids: Vec<u16> = infos.iter().map(|i| i.glyph.glyph_index).collect();
-        let mut adjust = vec![0i16; ids.len()];
-        if kerning.apply(&ids, &mut adjust).is_some() {
-            for (info, k) in infos.iter_mut().zip(adjust) {
-                info.kerning = k;
-            }
-            return infos;
-        }
-        return full(font, original);
+    let ids: Vec<u16> = infos.iter().map(|i| i.glyph.glyph_index).collect();
+    let mut adjust = vec![0i16; ids.len()];
+    if kerning.apply(&ids, &mut adjust).is_none() {
+        return shape_with_allsorts(font, original, tag::LATN);
     }
-    // allsorts's positioning, without the mark lookups (its GPOS table is read only
-    // here: a copy of it, for a face whose kerning is read in place, was wasted).
-    let Ok(Some(gpos)) = font.gpos_cache() else { return full(font, original) };
-    let table = &gpos.layout_table;
-    let positioned = (|| -> Result<(), allsorts::error::ParseError> {
-        let Some(script) = table.find_script_or_default(script)? else { return Ok(()) };
-        let Some(langsys) = script.find_langsys_or_default(None)? else { return Ok(()) };
-        let features = |tags: &[u32]| {
-            tags.iter().map(|&feature_tag| FeatureInfo { feature_tag, alternate: None }).collect::<Vec<_>>()
-        };
-        gpos::apply_features(
-            &gpos,
-            table,
-            gdef,
-            None,
-            langsys,
-            features(&[tag::DIST, tag::KERN]).into_iter(),
-            None,
-            tag::LATN,
-            &mut infos,
-        )?;
-        gpos::apply_features(&gpos, table, gdef, None, langsys, mask.features(), None, tag::LATN, &mut infos)
-    })();
-    match positioned {
-        Ok(()) => infos,
-        Err(_) => full(font, original),
+    for (info, k) in infos.iter_mut().zip(adjust) {
+        info.kerning = k;
     }
+    infos
 }
 
 /// `gsub::apply` for plain Latin text, skipping the lookups that cannot act on it
@@ -515,8 +478,7 @@ impl FontBook {
         let bundled_latin = id < BUNDLED.len();
         self.faces[id].get_or_insert_with(|| {
             let mut face = LoadedFace::parse(bytes).expect("a checked font parses");
-            face.bundled_latin = bundled_latin;
-            face.plain = bundled_latin.then(|| PlainShaper::read(bytes));
+            face.plain = if bundled_latin { PlainShaper::read(bytes) } else { None };
             face
         })
     }
@@ -538,13 +500,11 @@ impl FontBook {
         } else {
             (tag::LATN, TextDirection::LeftToRight)
         };
-        let infos = if face.bundled_latin && text.chars().all(is_plain) {
-            shape_plain(&mut face.font, face.plain.as_mut(), text)
-        } else {
-            let glyphs = face.font.map_glyphs(text, script, MatchingPresentation::NotRequired);
-            match face.font.shape(glyphs, script, None, FeatureMask::default_mask(), &[], None, true) {
-                Ok(infos) => infos,
-                Err((_, infos)) => infos,
+        let infos = match &mut face.plain {
+            Some(plain) if text.chars().all(is_plain) => shape_plain(&mut face.font, plain, text),
+            _ => {
+                let glyphs = face.font.map_glyphs(text, script, MatchingPresentation::NotRequired);
+                shape_with_allsorts(&mut face.font, glyphs, script)
             }
         };
         let positions =
@@ -608,6 +568,8 @@ impl FontBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use allsorts::gpos;
+    use allsorts::gsub::FeatureInfo;
 
     #[test]
     fn every_bundled_face_parses() {
@@ -640,8 +602,9 @@ mod tests {
         };
         for (_, _, _, name, bytes) in BUNDLED {
             let mut face = LoadedFace::parse(bytes).unwrap();
-            let mut plain_shaper = PlainShaper::read(bytes);
-            assert!(plain_shaper.kerning.is_some() && plain_shaper.triggers.is_some(), "{name}: read in place");
+            let plain_shaper = PlainShaper::read(bytes);
+            assert!(plain_shaper.is_some(), "{name}: read in place");
+            let mut plain_shaper = plain_shaper.unwrap();
             let font = &mut face.font;
             // Every pair of plain characters, kerned by allsorts and by `PairKerning`.
             let ids: Vec<u16> = plain
@@ -677,7 +640,7 @@ mod tests {
                     )
                     .unwrap();
                     let mut own = [0i16; 2];
-                    plain_shaper.kerning.as_mut().unwrap().apply(&[left, right], &mut own).unwrap();
+                    plain_shaper.kerning.apply(&[left, right], &mut own).unwrap();
                     assert_eq!(own, [infos[0].kerning, infos[1].kerning], "{name}: glyphs {left} {right}");
                     kerned += usize::from(own != [0, 0]);
                 }
@@ -687,9 +650,7 @@ mod tests {
                 let glyphs = font.map_glyphs(text, tag::LATN, MatchingPresentation::NotRequired);
                 let full = font.shape(glyphs, tag::LATN, None, FeatureMask::default_mask(), &[], None, true).unwrap();
                 let expected = summary(font, &full);
-                let fast = shape_plain(font, None, text);
-                assert_eq!(summary(font, &fast), expected, "{name}: {text:?}");
-                let fast = shape_plain(font, Some(&mut plain_shaper), text);
+                let fast = shape_plain(font, &mut plain_shaper, text);
                 assert_eq!(summary(font, &fast), expected, "{name}: {text:?}, read in place");
             }
         }
