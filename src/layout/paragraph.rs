@@ -82,6 +82,10 @@ fn reorder(atoms: &mut [Atom]) {
     }
 }
 
+/// Line-breaking passes, from TeX's first (tolerance 100, no hyphenation) to the
+/// most lenient.
+const PASSES: usize = 5;
+
 /// Characters after which a too-long word (a URL) may break without a hyphen.
 const URL_BREAKS: &str = "/.-_?&=#";
 
@@ -99,17 +103,20 @@ impl Setter<'_> {
         // the hyphenation points, the first pass finds the same breaks.
         if para.hyphenate {
             let reported = self.missing.len();
-            if let Some(lines) = self.set_with(para, width, false) {
+            if let Some(lines) = self.set_with(para, width, 0..1) {
                 return lines;
             }
             self.missing.truncate(reported);
+            // The first pass has failed already: the later ones, with hyphenation.
+            return self.set_with(para, width, 1..PASSES).unwrap_or_default();
         }
-        self.set_with(para, width, true).unwrap_or_default()
+        self.set_with(para, width, 0..PASSES).unwrap_or_default()
     }
 
-    /// Sets `para`, with hyphenation points or in the first pass only (`None` when
-    /// that pass finds no acceptable breaks).
-    fn set_with(&mut self, para: &Paragraph, width: f32, hyphenate: bool) -> Option<Vec<Line>> {
+    /// Sets `para` with the line-breaking passes `passes` (`None` when none finds
+    /// acceptable breaks). Words get hyphenation points only for passes that use them.
+    fn set_with(&mut self, para: &Paragraph, width: f32, passes: Range<usize>) -> Option<Vec<Line>> {
+        let hyphenate = para.hyphenate && passes.end > 1;
         let size = para.style.size;
         let measure = (width - para.indent).max(size);
         let mut pieces: Vec<Piece> = Vec::new();
@@ -191,7 +198,7 @@ impl Setter<'_> {
                         }
                     }
                     let is_link = run.link.is_some() || chunk.contains('@') || chunk.contains("://");
-                    if hyphenate && para.hyphenate && !is_link && core_start < core_end {
+                    if hyphenate && !is_link && core_start < core_end {
                         let core = &chunk[core_start..core_end];
                         for b in self.hyphenator.breaks(self.lang, core) {
                             let byte = core_start + b;
@@ -285,16 +292,14 @@ impl Setter<'_> {
         let level_at = |byte: usize| levels.as_ref().and_then(|l| l.get(byte).copied()).unwrap_or(base);
 
         let width_of = |_: usize| measure;
-        let passes = [
+        let all: [Params; PASSES] = [
             Params { tolerance: 100.0, allow_hyphens: false, ..Params::default() },
             Params { tolerance: 200.0, ..Params::default() },
             Params { tolerance: 2000.0, ..Params::default() },
             Params { tolerance: f32::INFINITY, ..Params::default() },
             Params { tolerance: f32::INFINITY, max_hyphen_run: u8::MAX, ..Params::default() },
         ];
-        let passes = if hyphenate { &passes[..] } else { &passes[..1] };
-        let breaks = passes.iter().find_map(|p| break_lines(&items, &width_of, p));
-        let breaks = if hyphenate { breaks.unwrap_or_default() } else { breaks? };
+        let breaks = all[passes].iter().find_map(|p| break_lines(&items, &width_of, p))?;
 
         let mut lines = Vec::new();
         let mut start = 0;
