@@ -60,33 +60,29 @@ fn main() -> ExitCode {
                 debug,
                 fit_pages: fit_pages.map(usize::from),
             };
-            // The themes and the profiles are read side by side, the profiles on every core.
-            let load_themes = || {
-                let mut themes = Vec::new();
-                for name in theme.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                    let mut t = Theme::load(name)?;
-                    if let Some(paper) = paper {
-                        t.paper = paper.into();
+            let mut themes = Vec::new();
+            for name in theme.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                match Theme::load(name) {
+                    Ok(mut t) => {
+                        if let Some(paper) = paper {
+                            t.paper = paper.into();
+                        }
+                        themes.push((name.to_string(), t));
                     }
-                    themes.push((name.to_string(), t));
+                    Err(d) => {
+                        report(&[d]);
+                        return ExitCode::from(1);
+                    }
                 }
-                Ok(themes)
-            };
-            let load_profiles = || profiles.par_iter().map(|path| cvpdf::model::load(path)).collect::<Vec<_>>();
-            let (themes, results) = rayon::join(load_themes, load_profiles);
-            let themes = match themes {
-                Ok(themes) => themes,
-                Err(d) => {
-                    report(&[d]);
-                    return ExitCode::from(1);
-                }
-            };
+            }
             let tag_sets: Vec<Vec<String>> = tags
                 .iter()
                 .map(|set| set.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                 .collect();
             let mut loaded = Vec::new();
             let mut failed = 0;
+            // Several profiles are read on every core.
+            let results: Vec<_> = profiles.par_iter().map(|path| cvpdf::model::load(path)).collect();
             for result in results {
                 match result {
                     Ok((p, warnings)) => {
