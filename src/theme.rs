@@ -462,8 +462,8 @@ impl Theme {
     pub fn load(name_or_path: &str) -> Result<Theme, Diagnostic> {
         let (text, path) = Theme::source(name_or_path, None)?;
         let own = Theme::parse(&text, &path)?;
-        // A theme that extends none (every built-in one) is read once, not three times.
-        let mut theme = if own.extends.is_none() { own } else { Theme::extended(name_or_path)? };
+        // A theme that extends none (every built-in one) is parsed once.
+        let mut theme = if own.extends.is_none() { own } else { Theme::extended(name_or_path, &own, &text, &path)? };
         // Font files are relative to the theme file that names them.
         let dir = Path::new(name_or_path).parent().filter(|_| !BUILT_IN.iter().any(|(n, _)| *n == name_or_path));
         for family in [&mut theme.fonts.body, &mut theme.fonts.heading, &mut theme.fonts.name] {
@@ -476,9 +476,10 @@ impl Theme {
         Ok(theme)
     }
 
-    /// The theme `name_or_path` laid over the themes it extends.
-    fn extended(name_or_path: &str) -> Result<Theme, Diagnostic> {
-        let tree = Theme::tree(name_or_path, None, 0)?;
+    /// The theme `name_or_path` (`own`, read from `text` at `path`) laid over the
+    /// themes it extends.
+    fn extended(name_or_path: &str, own: &Theme, text: &str, path: &Path) -> Result<Theme, Diagnostic> {
+        let tree = Theme::tree_of(own, text, path, 0)?;
         serde_saphyr::from_str_with_options::<Theme>(&tree.to_json(), node::options())
             .map_err(|e| Diagnostic::error(format!("invalid theme `{name_or_path}` once extended: {e}")))
     }
@@ -518,15 +519,19 @@ impl Theme {
     /// file is checked on its own first, so that errors point into the right file.
     fn tree(name_or_path: &str, relative_to: Option<&Path>, depth: usize) -> Result<Node, Diagnostic> {
         let (text, path) = Theme::source(name_or_path, relative_to)?;
-        let own = Theme::parse(&text, &path)?;
-        let tree = node::parse(&text).map_err(|e| Diagnostic::error(e.message).in_file(&path))?;
-        let Some(base) = own.extends else { return Ok(tree) };
+        Theme::tree_of(&Theme::parse(&text, &path)?, &text, &path, depth)
+    }
+
+    /// The tree of the theme `own`, read from `text` at `path`, over its base's.
+    fn tree_of(own: &Theme, text: &str, path: &Path, depth: usize) -> Result<Node, Diagnostic> {
+        let tree = node::parse(text).map_err(|e| Diagnostic::error(e.message).in_file(path))?;
+        let Some(base) = &own.extends else { return Ok(tree) };
         if depth >= 8 {
             return Err(Diagnostic::error(format!("`extends: {base}` goes eight themes deep"))
-                .in_file(&path)
+                .in_file(path)
                 .help("themes may not extend each other in a loop"));
         }
-        let base = Theme::tree(&base, path.parent(), depth + 1)?;
+        let base = Theme::tree(base, path.parent(), depth + 1)?;
         Ok(base.merge(tree))
     }
 
@@ -573,7 +578,9 @@ mod tests {
             let t = Theme::load(name).unwrap();
             assert_eq!(&t.name, name);
             // Read once, as a theme extending none is, or through the tree of extensions.
-            assert_eq!(format!("{t:?}"), format!("{:?}", Theme::extended(name).unwrap()), "{name}");
+            let (text, path) = Theme::source(name, None).unwrap();
+            let extended = Theme::extended(name, &t, &text, &path).unwrap();
+            assert_eq!(format!("{t:?}"), format!("{extended:?}"), "{name}");
         }
     }
 
