@@ -107,7 +107,7 @@ impl Writer {
                 self.out.extend_from_slice(b" Tf\n");
                 self.font = Some((face, size));
             }
-            self.set_color(color, b"rg");
+            self.set_color(color);
         }
         for g in glyphs {
             if g.rise != self.rise {
@@ -189,17 +189,17 @@ impl Writer {
 
     fn fill(&mut self, color: Color) {
         self.end_text();
-        self.set_color(color, b"rg");
+        self.set_color(color);
     }
 
-    fn set_color(&mut self, color: Color, operator: &[u8]) {
+    /// The fill colour, for text and shapes alike.
+    fn set_color(&mut self, color: Color) {
         if self.color != Some(color) {
             for c in color.0 {
                 self.number(c, 3);
                 self.out.push(b' ');
             }
-            self.out.extend_from_slice(operator);
-            self.out.push(b'\n');
+            self.out.extend_from_slice(b"rg\n");
             self.color = Some(color);
         }
     }
