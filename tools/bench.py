@@ -9,6 +9,7 @@ and, when installed, RenderCV on the same content (bench/rendercv/) and Typst on
 RenderCV's Typst output. Per-stage figures: `cargo bench --bench stages`."""
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -119,8 +120,6 @@ def main():
         args = ["rendercv", "render", "camille-durand.yaml", "--dont-generate-markdown", "--dont-generate-html", "--dont-generate-png"]
         ms, mb = measure(args, n=max(3, N // 3), env=env, cwd=work)
         pdf = f"{work}/rendercv_output/Camille_Durand_CV.pdf"
-        import re
-
         said = subprocess.run(["rendercv", "--version"], capture_output=True, text=True).stdout
         # It prints its own version, and may announce a newer one after it.
         version = next(iter(re.findall(r"v\d+(?:\.\d+)+", said)), "?")
