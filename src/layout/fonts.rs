@@ -14,9 +14,10 @@ use allsorts::gpos::Info;
 use allsorts::gsub::{self, Feature, FeatureMask, FeatureMaskExt, RawGlyph};
 use allsorts::layout::{GDEFTable, GSUB, LayoutCache};
 use allsorts::tag;
+use rustc_hash::FxHashMap;
 
 use super::kern::PairKerning;
-use super::triggers::LookupTriggers;
+use super::triggers::{LookupTriggers, StartMasks, next_candidate};
 use crate::frame::{Face, FaceId};
 use crate::theme::Family;
 
@@ -104,8 +105,9 @@ struct LoadedFace {
 struct PlainShaper {
     kerning: PairKerning,
     triggers: LookupTriggers,
-    /// The substitution lookups allsorts applies to Latin text, in order, with their feature.
-    lookups: Option<Vec<(usize, u32)>>,
+    /// The substitution lookups allsorts applies to Latin text, in order, with their
+    /// feature, and which of them can start on each glyph.
+    lookups: Option<(Vec<(usize, u32)>, StartMasks)>,
 }
 
 impl PlainShaper {
@@ -197,7 +199,7 @@ fn substitute(
     gsub: &LayoutCache<GSUB>,
     gdef: Option<&GDEFTable>,
     triggers: &mut LookupTriggers,
-    lookups: &mut Option<Vec<(usize, u32)>>,
+    lookups: &mut Option<(Vec<(usize, u32)>, StartMasks)>,
     num_glyphs: u16,
     glyphs: &mut Vec<RawGlyph<()>>,
 ) -> Result<(), allsorts::error::ParseError> {
@@ -214,16 +216,22 @@ fn substitute(
         }
         let mask = (FeatureMask::default_mask() | Feature::CCMP | Feature::RLIG | Feature::LOCL) & supported;
         let index = gsub::get_lookups_cache_index(gsub, tag::LATN, None, None, mask)?;
-        *lookups = gsub.cached_lookups.lock().ok().and_then(|cached| cached.get(index).cloned());
+        let order: Option<Vec<(usize, u32)>> =
+            gsub.cached_lookups.lock().ok().and_then(|cached| cached.get(index).cloned());
+        *lookups = order.map(|order| {
+            let masks = triggers.start_masks(&order.iter().map(|(lookup, _)| *lookup).collect::<Vec<_>>());
+            (order, masks)
+        });
     }
-    let Some(lookups) = lookups.as_ref() else { return Err(allsorts::error::ParseError::BadIndex) };
+    let Some((lookups, masks)) = lookups.as_ref() else { return Err(allsorts::error::ParseError::BadIndex) };
     // allsorts's bound on the glyphs substitutions may make of a text.
     let max_glyphs = glyphs.len().saturating_mul(256);
     let mut length = glyphs.len();
-    let mut ids = Vec::with_capacity(glyphs.len());
-    for &(lookup, feature) in lookups {
-        ids.clear();
-        ids.extend(glyphs.iter().map(|g| g.glyph_index));
+    let mut ids: Vec<u16> = glyphs.iter().map(|g| g.glyph_index).collect();
+    let mut candidates = masks.candidates(&ids);
+    let mut from = 0;
+    while let Some(position) = next_candidate(&candidates, from) {
+        let (lookup, feature) = lookups[position];
         if triggers.may_act(lookup, &ids) {
             length = gsub::gsub_apply_lookup(
                 gsub,
@@ -238,7 +246,12 @@ fn substitute(
                 length,
                 |_| true,
             )?;
+            // Later lookups see the glyphs this one made.
+            ids.clear();
+            ids.extend(glyphs.iter().map(|g| g.glyph_index));
+            candidates = masks.candidates(&ids);
         }
+        from = position + 1;
     }
     gsub::replace_missing_glyphs(glyphs, num_glyphs);
     Ok(())
@@ -252,7 +265,10 @@ pub struct FontBook {
     entries: Vec<Entry>,
     faces: Vec<Option<LoadedFace>>,
     /// Shaped words by face, looked up by `&str` so that a hit allocates nothing.
-    cache: HashMap<FaceId, HashMap<String, Rc<Shaped>>>,
+    /// FxHash rather than SipHash: hashing each word twice with SipHash was a tenth of
+    /// shaping; the words are the user's own and the map is bounded, so flooding it
+    /// with colliding keys gains an attacker nothing.
+    cache: HashMap<FaceId, FxHashMap<String, Rc<Shaped>>>,
     /// The installed fonts, listed on the first character no bundled face has.
     system: Option<Vec<std::path::PathBuf>>,
     /// The installed face found for each such character (none found: `None`).

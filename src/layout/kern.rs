@@ -9,7 +9,7 @@
 //! wins), and a face whose positioning does anything else is left to allsorts.
 //! `plain_text_shapes_as_allsorts_does` compares the two on every bundled face.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::otf::{self, class, coverage, table, u16_at};
 
@@ -21,7 +21,8 @@ pub struct PairKerning {
     /// What all the lookups together give each pair seen so far. Lookups add up,
     /// and a pair's adjustment depends only on its two glyphs (plain text has no marks
     /// to skip), so a word's kerning is the sum of its pairs'.
-    pairs: HashMap<(u16, u16), (i16, i16)>,
+    /// Keyed by FxHash: std's SipHash cost as much as reading the table for a new pair.
+    pairs: FxHashMap<(u16, u16), (i16, i16)>,
 }
 
 /// Value-record flags: XAdvance, and the device-table offsets, which count only in
@@ -52,7 +53,7 @@ impl PairKerning {
         let script = find_script(b"latn").or_else(|| find_script(b"DFLT"))?;
         let langsys = usize::from(u16_at(gpos, script)?);
         if langsys == 0 {
-            return Some(PairKerning { table: gpos, lookups: Vec::new(), pairs: HashMap::new() });
+            return Some(PairKerning { table: gpos, lookups: Vec::new(), pairs: FxHashMap::default() });
         }
         let langsys = script + langsys;
         let mut lookup_indices = Vec::new();
@@ -95,7 +96,7 @@ impl PairKerning {
             }
             lookups.push(subtables);
         }
-        Some(PairKerning { table: gpos, lookups, pairs: HashMap::new() })
+        Some(PairKerning { table: gpos, lookups, pairs: FxHashMap::default() })
     }
 
     /// Adds each lookup's adjustment of `glyphs` to `kerning` (one per glyph, in font

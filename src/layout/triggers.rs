@@ -40,6 +40,46 @@ impl GlyphSet {
 /// subtable this reader does not know, which may always act.
 type Needs = Option<Vec<Rc<GlyphSet>>>;
 
+/// Per glyph, which of a face's lookups (by their place in the order they are applied)
+/// can start on it: a word then visits only the lookups one of its glyphs can start,
+/// rather than testing every lookup of the face against every word.
+pub struct StartMasks {
+    /// Words of 64 lookups per glyph.
+    stride: usize,
+    /// Lookups with a subtable this reader does not know, which may start anywhere.
+    always: Vec<u64>,
+    by_glyph: Vec<u64>,
+}
+
+impl StartMasks {
+    /// The lookups that may start on one of `glyphs`.
+    pub fn candidates(&self, glyphs: &[u16]) -> Vec<u64> {
+        let mut mask = self.always.clone();
+        for &glyph in glyphs {
+            let at = usize::from(glyph) * self.stride;
+            if let Some(words) = self.by_glyph.get(at..at + self.stride) {
+                for (m, w) in mask.iter_mut().zip(words) {
+                    *m |= w;
+                }
+            }
+        }
+        mask
+    }
+}
+
+/// The first place at or after `from` set in `mask`.
+pub fn next_candidate(mask: &[u64], from: usize) -> Option<usize> {
+    let mut word = from / 64;
+    let mut bits = mask.get(word)? & (u64::MAX << (from % 64));
+    loop {
+        if bits != 0 {
+            return Some(word * 64 + bits.trailing_zeros() as usize);
+        }
+        word += 1;
+        bits = *mask.get(word)?;
+    }
+}
+
 pub struct LookupTriggers {
     table: &'static [u8],
     lookup_list: usize,
@@ -59,6 +99,19 @@ impl LookupTriggers {
 
     /// Whether lookup `index` may change `glyphs`.
     pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
+        let Some((needs, starts)) = self.entry(index) else { return true };
+        if starts.as_ref().is_some_and(|s| !s.meets(glyphs)) {
+            return false;
+        }
+        needs.iter().any(|needs| match needs {
+            None => true,
+            Some(sets) => sets.iter().all(|set| set.meets(glyphs)),
+        })
+    }
+
+    /// What each subtable of lookup `index` needs, and the glyphs it can start on,
+    /// read on first use.
+    fn entry(&mut self, index: usize) -> &Option<(Vec<Needs>, Option<GlyphSet>)> {
         if self.lookups.len() <= index {
             self.lookups.resize_with(index + 1, || None);
         }
@@ -68,14 +121,35 @@ impl LookupTriggers {
             let starts = starts.map(|sets| GlyphSet::union(&sets));
             self.lookups[index] = Some((needs, starts));
         }
-        let Some((needs, starts)) = &self.lookups[index] else { return true };
-        if starts.as_ref().is_some_and(|s| !s.meets(glyphs)) {
-            return false;
+        &self.lookups[index]
+    }
+
+    /// For lookups applied in `order`, which of them can start on each glyph.
+    pub fn start_masks(&mut self, order: &[usize]) -> StartMasks {
+        let stride = order.len().div_ceil(64).max(1);
+        let mut masks = StartMasks { stride, always: vec![0; stride], by_glyph: Vec::new() };
+        for (position, &lookup) in order.iter().enumerate() {
+            let (word, bit) = (position / 64, 1u64 << (position % 64));
+            let starts = match self.entry(lookup) {
+                Some((_, Some(starts))) => starts,
+                _ => {
+                    masks.always[word] |= bit;
+                    continue;
+                }
+            };
+            for (w, &glyphs) in starts.0.iter().enumerate() {
+                let mut rest = glyphs;
+                while rest != 0 {
+                    let glyph = w * 64 + rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    if masks.by_glyph.len() < (glyph + 1) * stride {
+                        masks.by_glyph.resize((glyph + 1) * stride, 0);
+                    }
+                    masks.by_glyph[glyph * stride + word] |= bit;
+                }
+            }
         }
-        needs.iter().any(|needs| match needs {
-            None => true,
-            Some(sets) => sets.iter().all(|set| set.meets(glyphs)),
-        })
+        masks
     }
 
     fn lookup_needs(&mut self, index: usize) -> Option<Vec<Needs>> {
