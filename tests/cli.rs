@@ -240,6 +240,32 @@ fn the_same_inputs_give_the_same_bytes() {
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
 }
 
+/// A PDF made in a batch is the file the same variant makes alone: nothing in it
+/// depends on what else the process made, or in which order its threads ran.
+#[test]
+fn a_batch_makes_the_same_files_as_single_renders() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = root().join("profiles/camille-durand.yaml");
+    let batch = dir.path().join("batch");
+    std::fs::create_dir(&batch).unwrap();
+    let args = ["render", profile.to_str().unwrap(), "--lang", "all", "--theme", "classic,studio", "-o"];
+    let o = cvpdf(&[&args[..], &[batch.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    for lang in ["en", "fr", "ar"] {
+        for theme in ["classic", "studio"] {
+            let alone = dir.path().join(format!("{lang}.{theme}.pdf"));
+            let args = ["render", profile.to_str().unwrap(), "--lang", lang, "--theme", theme, "-o"];
+            assert!(cvpdf(&[&args[..], &[alone.to_str().unwrap()]].concat()).status.success());
+            let in_batch = batch.join(format!("camille-durand.{lang}.{theme}.pdf"));
+            assert!(
+                std::fs::read(&in_batch).unwrap() == std::fs::read(&alone).unwrap(),
+                "{} differs from the same variant rendered alone",
+                in_batch.display()
+            );
+        }
+    }
+}
+
 /// Bad profiles: each gets exit status 1, a message naming file:line:column, and no PDF.
 #[test]
 fn invalid_profiles_are_reported_where_they_are_wrong() {
