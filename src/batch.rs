@@ -84,6 +84,10 @@ pub fn run(variants: &[Variant], settings: &Settings) -> Vec<Outcome> {
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    // A lone variant is rendered on this thread, which `cvpdf::warm` may have readied.
+    if let [variant] = variants {
+        return vec![render(variant, settings)];
+    }
     let outcomes = variants
         .par_iter()
         .map(|v| {

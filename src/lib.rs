@@ -64,8 +64,39 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
+// Parsed faces and shaped words are kept per thread and per set of font files, for the
+// next variant of a batch: parsing a face costs about a millisecond.
+thread_local! {
+    static BOOKS: std::cell::RefCell<Vec<([theme::Family; 3], layout::fonts::FontBook)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// This thread's font book for `families`, taken out of `BOOKS` (or made).
+fn font_book(families: &[theme::Family; 3]) -> Result<layout::fonts::FontBook, String> {
+    BOOKS
+        .with_borrow_mut(|books| books.iter().position(|(f, _)| f == families).map(|i| books.swap_remove(i).1))
+        .map_or_else(|| layout::fonts::FontBook::with_files(families), Ok)
+}
+
+/// Gets this thread ready to render with `theme`, as its first render would: the
+/// theme's faces parsed with their shaping tables, a compressor made. Called while the
+/// profile is still being read, it takes that work off the render's path. A theme
+/// whose fonts cannot be read is left for `render` to report.
+pub fn warm(theme: &Theme) {
+    let families = theme.families();
+    if let Ok(mut fonts) = font_book(&families) {
+        fonts.warm(&families);
+        BOOKS.with_borrow_mut(|books| books.push((families, fonts)));
+    }
+    pdf::warm();
+}
+
 /// Renders `profile` in `lang` with `theme`.
 pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings) -> Result<Rendered, Vec<Diagnostic>> {
+    // The language's hyphenation patterns are read on an idle core while the text
+    // is prepared; a paragraph that needs them before then waits for them.
+    let patterns = lang.to_string();
+    rayon::spawn(move || layout::hyphenate::warm(&patterns));
     let (resume, mut warnings) = localize::localize(profile, lang);
     let composed = compose::compose(&resume, theme);
     // The portrait is prepared on another thread while the text is set: decoding,
@@ -114,19 +145,10 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
         footer: &|page, pages| resume.locale.page(page, pages),
         debug: settings.debug,
     };
-    // Parsed faces and shaped words are kept per thread and per set of font files,
-    // for the next variant of a batch: parsing a face costs about a millisecond.
-    thread_local! {
-        static BOOKS: std::cell::RefCell<Vec<([theme::Family; 3], layout::fonts::FontBook)>> =
-            const { std::cell::RefCell::new(Vec::new()) };
-    }
     let families = theme.families();
-    let mut fonts = BOOKS
-        .with_borrow_mut(|books| books.iter().position(|(f, _)| *f == families).map(|i| books.swap_remove(i).1))
-        .map_or_else(|| layout::fonts::FontBook::with_files(&families), Ok)
-        .map_err(|e| {
-            vec![Diagnostic::error(e).help("a theme's fonts are serif, sans, or .ttf/.otf files beside it")]
-        })?;
+    let mut fonts = font_book(&families).map_err(|e| {
+        vec![Diagnostic::error(e).help("a theme's fonts are serif, sans, or .ttf/.otf files beside it")]
+    })?;
     let target = settings.fit_pages.or(theme.fit.pages);
     let laid = match target {
         None => layout::layout(&composed, theme, &mut fonts, &options),

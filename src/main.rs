@@ -60,29 +60,34 @@ fn main() -> ExitCode {
                 debug,
                 fit_pages: fit_pages.map(usize::from),
             };
-            let mut themes = Vec::new();
-            for name in theme.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-                match Theme::load(name) {
-                    Ok(mut t) => {
-                        if let Some(paper) = paper {
-                            t.paper = paper.into();
-                        }
-                        themes.push((name.to_string(), t));
-                    }
-                    Err(d) => {
-                        report(&[d]);
-                        return ExitCode::from(1);
-                    }
-                }
-            }
             let tag_sets: Vec<Vec<String>> = tags
                 .iter()
                 .map(|set| set.split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect())
                 .collect();
+            let names: Vec<&str> = theme.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+            // One PDF is rendered on this thread: it gets ready for it (fonts, compressor)
+            // while the profile is read on another core.
+            let one_pdf = profiles.len() == 1
+                && names.len() == 1
+                && tag_sets.len() <= 1
+                && lang.as_deref().is_none_or(|l| l != "all" && !l.contains(','));
+            let (themes, results) = std::thread::scope(|scope| {
+                let reading = scope.spawn(|| load_profiles(&profiles));
+                let themes = load_themes(&names, paper);
+                if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
+                    cvpdf::warm(theme);
+                }
+                (themes, reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            });
+            let themes = match themes {
+                Ok(themes) => themes,
+                Err(d) => {
+                    report(&[d]);
+                    return ExitCode::from(1);
+                }
+            };
             let mut loaded = Vec::new();
             let mut failed = 0;
-            // Several profiles are read on every core.
-            let results: Vec<_> = profiles.par_iter().map(|path| cvpdf::model::load(path)).collect();
             for result in results {
                 match result {
                     Ok((p, warnings)) => {
@@ -120,6 +125,30 @@ fn main() -> ExitCode {
             if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
         }
     }
+}
+
+type Loaded = Result<(cvpdf::model::Profile, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Reads each profile, several on every core.
+fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
+    match paths {
+        [path] => vec![cvpdf::model::load(path)],
+        _ => paths.par_iter().map(|path| cvpdf::model::load(path)).collect(),
+    }
+}
+
+/// Reads each theme named, with the paper size given on the command line.
+fn load_themes(names: &[&str], paper: Option<cli::PaperArg>) -> Result<Vec<(String, Theme)>, Diagnostic> {
+    names
+        .iter()
+        .map(|name| {
+            let mut theme = Theme::load(name)?;
+            if let Some(paper) = paper {
+                theme.paper = paper.into();
+            }
+            Ok((name.to_string(), theme))
+        })
+        .collect()
 }
 
 /// Validates each profile and localizes it in every language it offers.

@@ -482,6 +482,17 @@ impl FontBook {
             .collect()
     }
 
+    /// Readies the four styles of each of `families` as the first word set in a face
+    /// would: parsed, with their character map, kerning and substitution lookups read.
+    /// Doing it while the profile is still being read takes it off the render's path.
+    pub fn warm(&mut self, families: &[Family]) {
+        for id in 0..self.entries.len() {
+            if !self.entries[id].arabic && families.contains(&self.entries[id].family) {
+                self.shape(id, "Wo");
+            }
+        }
+    }
+
     /// Every face, for the PDF writer (unused ones are left out there).
     pub fn faces(&self) -> Vec<Face> {
         self.entries.iter().map(|e| Face { postscript_name: e.postscript_name.clone(), bytes: e.bytes }).collect()

@@ -1,8 +1,9 @@
 //! Hyphenation points from TeX's patterns (the hyphenation crate), for the language
-//! being rendered. Dictionaries are embedded and deserialized only when a language
-//! is first used.
+//! being rendered. Dictionaries are embedded and deserialized once per process, when a
+//! language is first used (or warmed, on an idle core, before layout needs it).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use hyphenation::{Hyphenator as _, Language, Load, Standard};
 
@@ -22,9 +23,31 @@ const DICTIONARIES: &[(&str, Language, &[u8])] = &[
 const MIN_BEFORE: usize = 2;
 const MIN_AFTER: usize = 3;
 
+/// Each dictionary, once deserialized: shared by every thread and variant of a batch.
+static PATTERNS: [OnceLock<Option<Standard>>; DICTIONARIES.len()] = [const { OnceLock::new() }; DICTIONARIES.len()];
+
+/// The patterns for `lang` (`fr`, `en-GB`; a region falls back to its language).
+fn patterns(lang: &str) -> Option<&'static Standard> {
+    let key = lang.to_ascii_lowercase();
+    let base = key.split('-').next().unwrap_or(&key);
+    let index = DICTIONARIES
+        .iter()
+        .position(|(code, _, _)| *code == key)
+        .or_else(|| DICTIONARIES.iter().position(|(code, _, _)| *code == base))?;
+    let (_, language, bytes) = DICTIONARIES[index];
+    PATTERNS[index].get_or_init(|| Standard::from_reader(language, &mut &bytes[..]).ok()).as_ref()
+}
+
+/// Deserializes the patterns for `lang` now, so that a paragraph needing them later
+/// does not wait (a thread asking meanwhile waits for this one).
+pub fn warm(lang: &str) {
+    patterns(lang);
+}
+
 #[derive(Default)]
 pub struct Hyphenator {
-    loaded: HashMap<String, Option<Standard>>,
+    /// The languages this hyphenator has broken words in.
+    loaded: HashMap<String, Option<&'static Standard>>,
 }
 
 impl Hyphenator {
@@ -53,25 +76,14 @@ impl Hyphenator {
             .collect()
     }
 
-    /// How many languages' patterns have been loaded.
+    /// How many languages this hyphenator has needed patterns for.
     #[cfg(test)]
     pub fn dictionaries_loaded(&self) -> usize {
         self.loaded.len()
     }
 
-    fn dictionary(&mut self, lang: &str) -> Option<&Standard> {
-        let key = lang.to_ascii_lowercase();
-        self.loaded
-            .entry(key.clone())
-            .or_insert_with(|| {
-                let base = key.split('-').next().unwrap_or(&key).to_string();
-                let (_, language, bytes) = DICTIONARIES
-                    .iter()
-                    .find(|(code, _, _)| *code == key)
-                    .or_else(|| DICTIONARIES.iter().find(|(code, _, _)| *code == base))?;
-                Standard::from_reader(*language, &mut &bytes[..]).ok()
-            })
-            .as_ref()
+    fn dictionary(&mut self, lang: &str) -> Option<&'static Standard> {
+        *self.loaded.entry(lang.to_string()).or_insert_with(|| patterns(lang))
     }
 }
 

@@ -182,15 +182,26 @@ fn compress(lo: &mut lopdf::Document) {
     }
 }
 
+thread_local! {
+    /// Each thread keeps its compressor for the next document of a batch.
+    static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
+}
+
+fn compressor() -> flate2::Compress {
+    DEFLATE.take().unwrap_or_else(|| flate2::Compress::new(flate2::Compression::new(3), true))
+}
+
+/// Makes this thread's compressor now (setting one up clears 300 KB of tables), so
+/// that the first document it compresses does not wait for it.
+pub fn warm() {
+    DEFLATE.set(Some(compressor()));
+}
+
 fn compress_all(streams: Vec<&mut lopdf::Stream>) {
-    // Each thread keeps its compressor for the next document of a batch.
-    thread_local! {
-        static DEFLATE: std::cell::RefCell<Option<flate2::Compress>> = const { std::cell::RefCell::new(None) };
-    }
     if streams.is_empty() {
         return;
     }
-    let mut deflate = DEFLATE.take().unwrap_or_else(|| flate2::Compress::new(flate2::Compression::new(3), true));
+    let mut deflate = compressor();
     for stream in streams {
         deflate.reset();
         if let Some(compressed) = deflated(&mut deflate, &stream.content)
