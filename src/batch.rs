@@ -77,6 +77,10 @@ fn file_safe(theme: &str) -> String {
 
 /// Renders every variant on all cores, with a progress bar on a terminal.
 pub fn run(variants: &[Variant], settings: &Settings) -> Vec<Outcome> {
+    // A lone variant is rendered on this thread, which `cvpdf::warm` may have readied.
+    if let [variant] = variants {
+        return vec![render(variant, settings)];
+    }
     let bar = ProgressBar::with_draw_target(Some(variants.len() as u64), ProgressDrawTarget::stderr());
     if variants.len() < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -84,10 +88,6 @@ pub fn run(variants: &[Variant], settings: &Settings) -> Vec<Outcome> {
     bar.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    // A lone variant is rendered on this thread, which `cvpdf::warm` may have readied.
-    if let [variant] = variants {
-        return vec![render(variant, settings)];
-    }
     let outcomes = variants
         .par_iter()
         .map(|v| {

@@ -265,10 +265,10 @@ pub struct FontBook {
     entries: Vec<Entry>,
     faces: Vec<Option<LoadedFace>>,
     /// Shaped words by face, looked up by `&str` so that a hit allocates nothing.
-    /// FxHash rather than SipHash: hashing each word twice with SipHash was a tenth of
+    /// FxHash rather than SipHash: hashing each word with SipHash was a tenth of
     /// shaping; the words are the user's own and the map is bounded, so flooding it
     /// with colliding keys gains an attacker nothing.
-    cache: HashMap<FaceId, FxHashMap<String, Rc<Shaped>>>,
+    cache: FxHashMap<FaceId, FxHashMap<String, Rc<Shaped>>>,
     /// The installed fonts, listed on the first character no bundled face has.
     system: Option<Vec<std::path::PathBuf>>,
     /// The installed face found for each such character (none found: `None`).
@@ -299,7 +299,7 @@ impl Default for FontBook {
         FontBook {
             faces: entries.iter().map(|_| None).collect(),
             entries,
-            cache: HashMap::new(),
+            cache: FxHashMap::default(),
             system: None,
             fallbacks: HashMap::new(),
         }

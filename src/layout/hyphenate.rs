@@ -83,7 +83,12 @@ impl Hyphenator {
     }
 
     fn dictionary(&mut self, lang: &str) -> Option<&'static Standard> {
-        *self.loaded.entry(lang.to_string()).or_insert_with(|| patterns(lang))
+        if let Some(&dict) = self.loaded.get(lang) {
+            return dict;
+        }
+        let dict = patterns(lang);
+        self.loaded.insert(lang.to_string(), dict);
+        dict
     }
 }
 

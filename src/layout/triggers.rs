@@ -97,12 +97,10 @@ impl LookupTriggers {
         Some(LookupTriggers { table: gsub, lookup_list, lookups: Vec::new(), sets: HashMap::new() })
     }
 
-    /// Whether lookup `index` may change `glyphs`.
+    /// Whether lookup `index` may change `glyphs`. Whether it can start on one of
+    /// them at all is asked first, of `StartMasks`.
     pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
-        let Some((needs, starts)) = self.entry(index) else { return true };
-        if starts.as_ref().is_some_and(|s| !s.meets(glyphs)) {
-            return false;
-        }
+        let Some((needs, _)) = self.entry(index) else { return true };
         needs.iter().any(|needs| match needs {
             None => true,
             Some(sets) => sets.iter().all(|set| set.meets(glyphs)),

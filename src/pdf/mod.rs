@@ -229,28 +229,25 @@ fn deflated(deflate: &mut flate2::Compress, data: &[u8]) -> Option<Vec<u8>> {
 /// Sets the file identifier (`/ID`) from what the file holds. printpdf draws it from a
 /// process-wide counter, so a PDF made in a batch differed from the same one made
 /// alone, and from one batch run to the next. Both parts are the same, as for a file
-/// just made (PDF 1.7, 14.4).
+/// just made (PDF 1.7, 14.4); 64 bits tell files apart, and PDF sets no length.
 fn identify(lo: &mut lopdf::Document) {
     use lopdf::{Object, StringFormat};
     use std::hash::{Hash, Hasher};
-    // FxHash with fixed seeds: the same document always gets the same identifier, and
-    // hashing the streams costs a few microseconds (SipHash cost a twentieth of a render).
-    let digest = |seed: usize| {
-        let mut hasher = rustc_hash::FxHasher::with_seed(seed);
-        for (id, object) in &lo.objects {
-            id.hash(&mut hasher);
-            match object {
-                Object::Stream(stream) => stream.content.hash(&mut hasher),
-                // Metadata and links tell apart variants whose pages look alike.
-                Object::Dictionary(dict) if dict.has(b"URI") || dict.has(b"Title") || dict.has(b"A") => {
-                    format!("{dict:?}").hash(&mut hasher)
-                }
-                _ => {}
+    // FxHash: the same document always gets the same identifier, and hashing the
+    // streams costs a few microseconds (SipHash cost a twentieth of a render).
+    let mut hasher = rustc_hash::FxHasher::default();
+    for (id, object) in &lo.objects {
+        id.hash(&mut hasher);
+        match object {
+            Object::Stream(stream) => stream.content.hash(&mut hasher),
+            // Metadata and links tell apart variants whose pages look alike.
+            Object::Dictionary(dict) if dict.has(b"URI") || dict.has(b"Title") || dict.has(b"A") => {
+                format!("{dict:?}").hash(&mut hasher)
             }
+            _ => {}
         }
-        hasher.finish().to_be_bytes()
-    };
-    let id: Vec<u8> = [digest(1), digest(2)].concat();
+    }
+    let id = hasher.finish().to_be_bytes().to_vec();
     let part = || Object::String(id.clone(), StringFormat::Hexadecimal);
     lo.trailer.set("ID", Object::Array(vec![part(), part()]));
 }
