@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Compares two cvpdf binaries on one render, runs interleaved (one of each in turn).
+
+    python3 tools/compare.py OLD_BINARY NEW_BINARY [N] [-- RENDER ARGS...]
+
+Default: 101 runs of each on the three-page sample. On a shared VM the time of the
+same binary drifts by a third from one batch of runs to the next; interleaving
+gives both binaries the same drift, so small changes show. Prints wall time
+(10th percentile, quartile, median) and CPU time (user + system) per binary.
+Make OLD_BINARY with `git worktree add /tmp/old REV` and a build there."""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def main():
+    args = sys.argv[1:]
+    render = ["profiles/camille-durand.yaml"]
+    if "--" in args:
+        render = args[args.index("--") + 1:]
+        args = args[: args.index("--")]
+    if len(args) not in (2, 3):
+        raise SystemExit(__doc__)
+    binaries = {"old": os.path.abspath(args[0]), "new": os.path.abspath(args[1])}
+    runs = int(args[2]) if len(args) == 3 else 101
+    out = tempfile.mkdtemp() + "/"  # a directory: right for one PDF and for a batch
+    times = {name: ([], []) for name in binaries}
+    for _ in range(runs):
+        for name, binary in binaries.items():
+            start = time.perf_counter()
+            proc = subprocess.Popen([binary, "render", *render, "-o", out], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = (time.perf_counter() - start) * 1000
+            err = proc.stderr.read().decode(errors="replace")
+            proc.stderr.close()
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"{binary} failed:\n{err}")
+            times[name][0].append(wall)
+            times[name][1].append((usage.ru_utime + usage.ru_stime) * 1000)
+    print(f"{runs} interleaved runs of cvpdf render {' '.join(render)}")
+    for name, (wall, cpu) in times.items():
+        wall.sort()
+        print(
+            f"{name}: wall p10 {wall[len(wall) // 10]:.2f} ms, p25 {wall[len(wall) // 4]:.2f}, "
+            f"median {statistics.median(wall):.2f}; cpu median {statistics.median(cpu):.2f} ms  ({binaries[name]})"
+        )
+
+
+if __name__ == "__main__":
+    main()
