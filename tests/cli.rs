@@ -352,6 +352,24 @@ fn a_failed_render_keeps_the_previous_pdf_and_never_overwrites_its_input() {
 }
 
 #[test]
+fn a_render_replaces_the_previous_pdf_and_leaves_nothing_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("cv.yaml");
+    let pdf = dir.path().join("cv.pdf");
+    std::fs::write(&profile, "name: Ada Lovelace\n").unwrap();
+    assert!(cvpdf(&["render", profile.to_str().unwrap()]).status.success());
+    let first = std::fs::read(&pdf).unwrap();
+    std::fs::write(&profile, "name: Grace Hopper\n").unwrap();
+    assert!(cvpdf(&["render", profile.to_str().unwrap()]).status.success());
+    assert_ne!(std::fs::read(&pdf).unwrap(), first);
+    let text = Command::new("pdftotext").args([pdf.to_str().unwrap(), "-"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Grace Hopper"));
+    let names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 2, "the profile and its PDF, nothing else: {names:?}");
+}
+
+#[test]
 fn usage_errors_exit_with_status_2_and_themes_are_listed() {
     assert_eq!(cvpdf(&[]).status.code(), Some(2));
     assert_eq!(cvpdf(&["render"]).status.code(), Some(2));
