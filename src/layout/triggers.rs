@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::otf::{self, coverage_glyphs, table, u16_at};
+use crate::otf::{self, class, coverage, coverage_glyphs, table, u16_at};
 
 /// A set of glyph ids.
 struct GlyphSet(Vec<u64>);
@@ -39,6 +39,83 @@ impl GlyphSet {
 /// What a subtable needs present to act: a glyph from each of these sets. `None`: a
 /// subtable this reader does not know, which may always act.
 type Needs = Option<Vec<Rc<GlyphSet>>>;
+
+/// The sequences a subtable acts on, for the kinds whose rules are cheap to match in
+/// place: ligatures (a ligature set names its components) and class-based contexts.
+/// A glyph in a ligature's coverage is common (`f`, capitals in Gentium, `t` in Lato),
+/// a ligature of its letters rare. Matched only in lookups that skip nothing but
+/// marks, which plain text lacks, so that a sequence is consecutive glyphs.
+#[derive(Clone, Copy)]
+enum Rules {
+    Ligatures(usize),
+    ClassContext(usize),
+}
+
+impl Rules {
+    /// Whether a rule matches somewhere in `glyphs` (a malformed table: yes).
+    /// `covered`: the subtable's coverage, as a set.
+    fn match_in(self, t: &[u8], covered: &GlyphSet, glyphs: &[u16]) -> bool {
+        let matched = match self {
+            Rules::Ligatures(at) => ligature_in(t, at, covered, glyphs),
+            Rules::ClassContext(at) => class_context_in(t, at, covered, glyphs),
+        };
+        matched.unwrap_or(true)
+    }
+}
+
+/// Ligature substitution, format 1: a ligature whose components follow a covered glyph.
+fn ligature_in(t: &[u8], at: usize, covered: &GlyphSet, glyphs: &[u16]) -> Option<bool> {
+    let coverage_at = at + usize::from(u16_at(t, at + 2)?);
+    let sets = usize::from(u16_at(t, at + 4)?);
+    for (i, &glyph) in glyphs.iter().enumerate() {
+        if !covered.contains(glyph) {
+            continue;
+        }
+        let Some(index) = coverage(t, coverage_at, glyph)? else { continue };
+        if index >= sets {
+            return None;
+        }
+        let set = at + usize::from(u16_at(t, at + 6 + 2 * index)?);
+        for l in 0..usize::from(u16_at(t, set)?) {
+            let ligature = set + usize::from(u16_at(t, set + 2 + 2 * l)?);
+            let rest = usize::from(u16_at(t, ligature + 2)?).checked_sub(1)?;
+            let following = &glyphs[i + 1..];
+            if following.len() >= rest && (0..rest).all(|k| u16_at(t, ligature + 4 + 2 * k) == Some(following[k])) {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
+}
+
+/// Context substitution, format 2: a covered glyph whose class has a rule the classes
+/// of the glyphs after it match.
+fn class_context_in(t: &[u8], at: usize, covered: &GlyphSet, glyphs: &[u16]) -> Option<bool> {
+    let classes = at + usize::from(u16_at(t, at + 4)?);
+    let sets = usize::from(u16_at(t, at + 6)?);
+    for (i, &glyph) in glyphs.iter().enumerate() {
+        if !covered.contains(glyph) {
+            continue;
+        }
+        let first = usize::from(class(t, classes, glyph)?);
+        let offset = if first < sets { usize::from(u16_at(t, at + 8 + 2 * first)?) } else { 0 };
+        if offset == 0 {
+            continue;
+        }
+        let set = at + offset;
+        for r in 0..usize::from(u16_at(t, set)?) {
+            let rule = set + usize::from(u16_at(t, set + 2 + 2 * r)?);
+            let rest = usize::from(u16_at(t, rule)?).checked_sub(1)?;
+            let following = &glyphs[i + 1..];
+            if following.len() >= rest
+                && (0..rest).all(|k| class(t, classes, following[k]) == u16_at(t, rule + 4 + 2 * k))
+            {
+                return Some(true);
+            }
+        }
+    }
+    Some(false)
+}
 
 /// Per glyph, which of a face's lookups (by their place in the order they are applied)
 /// can start on it: a word then visits only the lookups one of its glyphs can start,
@@ -80,12 +157,24 @@ pub fn next_candidate(mask: &[u64], from: usize) -> Option<usize> {
     }
 }
 
+/// What a lookup's subtables need.
+struct Lookup {
+    /// What each subtable needs, and the rules it matches.
+    subtables: Vec<(Needs, Option<Rules>)>,
+    /// The glyphs any subtable can start on (`None`: any glyph), which rejects most
+    /// words at one look each.
+    starts: Option<GlyphSet>,
+    /// The glyphs of every subtable's second set, when each has one: a word with none
+    /// of them is rejected at one look rather than one per subtable (Gentium's twenty
+    /// subtables for an `i` before an accent, on every word with an `i`).
+    seconds: Option<GlyphSet>,
+}
+
 pub struct LookupTriggers {
     table: &'static [u8],
     lookup_list: usize,
-    /// Per lookup, what each of its subtables needs, and the glyphs any of them can
-    /// start on (`None`: any glyph), which rejects most words at one look each.
-    lookups: Vec<Option<(Vec<Needs>, Option<GlyphSet>)>>,
+    /// Per lookup, read on first use.
+    lookups: Vec<Option<Lookup>>,
     /// Coverage tables by offset, shared between subtables.
     sets: HashMap<usize, Rc<GlyphSet>>,
 }
@@ -100,24 +189,34 @@ impl LookupTriggers {
     /// Whether lookup `index` may change `glyphs`. Whether it can start on one of
     /// them at all is asked first, of `StartMasks`.
     pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
-        let Some((needs, _)) = self.entry(index) else { return true };
-        needs.iter().any(|needs| match needs {
+        let t = self.table;
+        let Some(lookup) = self.entry(index) else { return true };
+        if lookup.seconds.as_ref().is_some_and(|seconds| !seconds.meets(glyphs)) {
+            return false;
+        }
+        lookup.subtables.iter().any(|(needs, rules)| match needs {
             None => true,
-            Some(sets) => sets.iter().all(|set| set.meets(glyphs)),
+            Some(sets) => {
+                sets.iter().all(|set| set.meets(glyphs))
+                    && rules.is_none_or(|r| sets.first().is_none_or(|covered| r.match_in(t, covered, glyphs)))
+            }
         })
     }
 
     /// What each subtable of lookup `index` needs, and the glyphs it can start on,
     /// read on first use.
-    fn entry(&mut self, index: usize) -> &Option<(Vec<Needs>, Option<GlyphSet>)> {
+    fn entry(&mut self, index: usize) -> &Option<Lookup> {
         if self.lookups.len() <= index {
             self.lookups.resize_with(index + 1, || None);
         }
         if self.lookups[index].is_none() {
-            let needs = self.lookup_needs(index).unwrap_or_else(|| vec![None]);
-            let starts = needs.iter().map(|n| n.as_ref().and_then(|sets| sets.first())).collect::<Option<Vec<_>>>();
-            let starts = starts.map(|sets| GlyphSet::union(&sets));
-            self.lookups[index] = Some((needs, starts));
+            let subtables = self.lookup_needs(index).unwrap_or_else(|| vec![(None, None)]);
+            let union = |nth: usize| {
+                let sets = subtables.iter().map(|(n, _)| n.as_ref().and_then(|sets| sets.get(nth)));
+                sets.collect::<Option<Vec<_>>>().map(|sets| GlyphSet::union(&sets))
+            };
+            let (starts, seconds) = (union(0), union(1));
+            self.lookups[index] = Some(Lookup { subtables, starts, seconds });
         }
         &self.lookups[index]
     }
@@ -129,7 +228,7 @@ impl LookupTriggers {
         for (position, &lookup) in order.iter().enumerate() {
             let (word, bit) = (position / 64, 1u64 << (position % 64));
             let starts = match self.entry(lookup) {
-                Some((_, Some(starts))) => starts,
+                Some(Lookup { starts: Some(starts), .. }) => starts,
                 _ => {
                     masks.always[word] |= bit;
                     continue;
@@ -150,11 +249,23 @@ impl LookupTriggers {
         masks
     }
 
-    fn lookup_needs(&mut self, index: usize) -> Option<Vec<Needs>> {
+    fn lookup_needs(&mut self, index: usize) -> Option<Vec<(Needs, Option<Rules>)>> {
         let t = self.table;
         let lookup = self.lookup_list + usize::from(u16_at(t, self.lookup_list + 2 + 2 * index)?);
+        // Skipping base glyphs or ligatures would make a sequence of glyphs apart.
+        let consecutive = u16_at(t, lookup + 2)? & 0x0006 == 0;
         let needs = otf::subtables(t, lookup, 7)?;
-        let needs = needs.into_iter().map(|(kind, subtable)| self.subtable_needs(kind, subtable)).collect();
+        let needs = needs
+            .into_iter()
+            .map(|(kind, subtable)| {
+                let rules = match (kind, u16_at(t, subtable)) {
+                    (4, Some(1)) if consecutive => Some(Rules::Ligatures(subtable)),
+                    (5, Some(2)) if consecutive => Some(Rules::ClassContext(subtable)),
+                    _ => None,
+                };
+                (self.subtable_needs(kind, subtable), rules)
+            })
+            .collect();
         Some(needs)
     }
 
