@@ -146,39 +146,16 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
 /// Deflates every stream that allows it, with libdeflate at level 3: on the text-only
 /// sample it compresses in a third of the time zlib (zlib-rs or C) takes at its level
 /// 3, into a smaller file; zlib level 6 gains 3% for twice the time. lopdf's own pass
-/// uses the slowest level. On a large document the streams are shared between two
-/// compressors, run side by side.
+/// uses the slowest level. One compressor does it all, on this thread: a second one,
+/// on another core, saved less than setting it up (670 KB) cost.
 fn compress(lo: &mut lopdf::Document) {
-    let mut streams: Vec<&mut lopdf::Stream> = lo
-        .objects
-        .values_mut()
-        .filter_map(|object| match object {
-            lopdf::Object::Stream(stream) if stream.allows_compression && stream.dict.get(b"Filter").is_err() => {
-                Some(stream)
-            }
-            _ => None,
-        })
-        .collect();
-    // Largest first, each to the lighter side.
-    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    let (mut left_bytes, mut right_bytes) = (0, 0);
-    for stream in streams {
-        if left_bytes <= right_bytes {
-            left_bytes += stream.content.len();
-            left.push(stream);
-        } else {
-            right_bytes += stream.content.len();
-            right.push(stream);
+    let streams = lo.objects.values_mut().filter_map(|object| match object {
+        lopdf::Object::Stream(stream) if stream.allows_compression && stream.dict.get(b"Filter").is_err() => {
+            Some(stream)
         }
-    }
-    // A second compressor costs more than it saves on a small document.
-    if left_bytes + right_bytes < 64 * 1024 {
-        left.extend(right);
-        compress_all(left);
-    } else {
-        rayon::join(|| compress_all(left), || compress_all(right));
-    }
+        _ => None,
+    });
+    compress_all(streams);
 }
 
 thread_local! {
@@ -192,14 +169,18 @@ fn compressor() -> libdeflater::Compressor {
         .unwrap_or_else(|| libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default()))
 }
 
-/// Makes this thread's compressor now, so that the first document it compresses does
-/// not wait for it.
+/// Makes this thread's compressor now, and has it clear its tables once, so that the
+/// first document it compresses does not wait for the memory.
 pub fn warm() {
-    DEFLATE.set(Some(compressor()));
+    let mut deflate = compressor();
+    let mut out = [0; 128];
+    let _ = deflate.zlib_compress(b"warm", &mut out);
+    DEFLATE.set(Some(deflate));
 }
 
-fn compress_all(streams: Vec<&mut lopdf::Stream>) {
-    if streams.is_empty() {
+fn compress_all<'a>(streams: impl Iterator<Item = &'a mut lopdf::Stream>) {
+    let mut streams = streams.peekable();
+    if streams.peek().is_none() {
         return;
     }
     let mut deflate = compressor();
