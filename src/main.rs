@@ -71,14 +71,21 @@ fn main() -> ExitCode {
                 && names.len() == 1
                 && tag_sets.len() <= 1
                 && lang.as_deref().is_none_or(|l| l != "all" && !l.contains(','));
-            let (themes, results) = std::thread::scope(|scope| {
-                let reading = scope.spawn(|| load_profiles(&profiles));
-                let themes = load_themes(&names, paper);
-                if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
-                    cvpdf::warm(theme);
-                }
-                (themes, reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            });
+            // This thread is one of rayon's: work it shares (the profile's reading here,
+            // subsetting and page contents later) is taken by the other core when that
+            // core is awake, and done here otherwise. A virtual machine's idle core took
+            // 0.1-3 ms to start a thread handed to it, which this thread sat waiting for.
+            let _ = rayon::ThreadPoolBuilder::new().use_current_thread().build_global();
+            let (themes, results) = rayon::join(
+                || {
+                    let themes = load_themes(&names, paper);
+                    if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
+                        cvpdf::warm(theme);
+                    }
+                    themes
+                },
+                || load_profiles(&profiles),
+            );
             let themes = match themes {
                 Ok(themes) => themes,
                 Err(d) => {
