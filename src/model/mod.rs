@@ -3,6 +3,7 @@
 
 mod date;
 mod decode;
+mod events;
 mod jsonresume;
 pub mod node;
 pub mod schema;

@@ -216,6 +216,14 @@ pub fn options() -> serde_saphyr::Options {
 }
 
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
+    match super::events::read(source) {
+        Some(node) => Ok(node),
+        None => parse_with_serde(source),
+    }
+}
+
+/// `parse` through serde-saphyr's deserializer, which reads every document.
+fn parse_with_serde(source: &str) -> Result<Node, SyntaxError> {
     serde_saphyr::from_str_with_options::<Node>(source, options()).map_err(|e| {
         let pos = e.location().map(|l| Pos { line: l.line() as u32, col: l.column() as u32 });
         // The library's message repeats the position and a snippet; keep its first line.
@@ -284,6 +292,52 @@ mod tests {
         let doc = parse("a: [y, no, on, true]\nphone: 0612345678\n").unwrap();
         assert_eq!(doc.get("a").unwrap().to_json(), "[\"y\",\"no\",\"on\",true]");
         assert_eq!(doc.get("phone").unwrap().value, Value::Str("0612345678".into()));
+    }
+
+    #[test]
+    fn plain_documents_read_as_serde_saphyr_reads_them() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources: Vec<String> = Vec::new();
+        for dir in ["profiles", "locales", "layouts"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
+                if entry.path().extension().is_some_and(|e| e == "yaml") {
+                    sources.push(std::fs::read_to_string(entry.path()).unwrap());
+                }
+            }
+        }
+        let read = sources.iter().filter(|s| super::super::events::read(s).is_some()).count();
+        assert!(read * 10 >= sources.len() * 9, "only {read} of {} files read from the events", sources.len());
+        let snippets = [
+            "a: 1\nb: -1\nc: 0\nd: 007\ne: 1.5\ne2: 0.25\ne3: 00.5\ne4: 1.\ne5: 4.50\nf: 1e3\ng: .5\nh: .inf\ni: -.inf\nj: .nan\nk: 0x1F\nl: 0o17\n",
+            "a: 1_000\nb: +1\nc: 9223372036854775807\nd: 9223372036854775808\ne: 99999999999999999999\n",
+            "a: 2019-03\nb: 2021-09-15\nc: 03/2020\nd: 12-34\ne: 2019-\nf: -\ng: 1-\nh: +33 6 12 34 56 78\n",
+            "a: true\nb: True\nc: TRUE\nd: yes\ne: no\nf: on\ng: false\nh: FALSE\ni: y\n",
+            "a: ~\nb: null\nc: Null\nd: NULL\ne:\nf: ''\ng: \"null\"\nh: inf\ni: nan\nj: NaN\n",
+            "name: { en: Lyon, fr: \"Lyon\" }\nlist: [a, 'b', \"c\", 1, [x, {y: z}]]\nempty: []\nnone: {}\n",
+            "text: |\n  two\n  lines\nfolded: >\n  one\n  line\nplain: multi\n  line words\n",
+            "- a\n- b: 1\n  c: 2\n-\n  - deep\n- é ü 中文 🙂: ok\n",
+            "key: value # comment\n# whole line\nother:   spaced   \n\"quoted key\": 1\n? complex\n: value\n",
+            "{\"basics\": {\"name\": \"Ada\", \"n\": 3}, \"x\": [true, null, 1.5, \"\\u00e9\\n\"]}",
+            "a: &x 1\nb: *x\n",
+            "a: !!str 1\n",
+            "<<: {a: 1}\nb: 2\n",
+            "a: 1\na: 2\n",
+            "--- 1\n--- 2\n",
+            "",
+            "just a string",
+            "a: [1, 2\n",
+            "a: 'unterminated\n",
+            "\tbad: tab\n",
+        ];
+        sources.extend(snippets.iter().map(|s| s.to_string()));
+        let mut fast = 0;
+        for source in &sources {
+            let Some(node) = super::super::events::read(source) else { continue };
+            fast += 1;
+            let expected = parse_with_serde(source);
+            assert_eq!(Some(&node), expected.as_ref().ok(), "{source:?}");
+        }
+        assert!(fast > snippets.len() / 3, "{fast}");
     }
 
     #[test]
