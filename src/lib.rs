@@ -35,6 +35,7 @@ pub mod model;
 mod otf;
 pub mod pdf;
 pub mod photo;
+mod photo_cache;
 pub mod theme;
 
 use diag::Diagnostic;

@@ -57,13 +57,36 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
         cache.get_or_insert_with(HashMap::new).entry(key).or_default().clone()
     };
     // The first variant to ask prepares it; the others wait for it rather than repeat it.
-    slot.get_or_init(|| read(path, frame)).clone()
+    slot.get_or_init(|| read_through_disk_cache(path, frame)).clone()
+}
+
+/// `read`, or what an earlier run prepared from the same bytes (`photo_cache`).
+fn read_through_disk_cache(path: &Path, frame: Frame) -> Result<Image, String> {
+    let Ok(bytes) = std::fs::read(path) else { return read(path, frame) };
+    let entry = crate::photo_cache::entry(&bytes, frame);
+    if let Some(image) = entry.as_ref().and_then(crate::photo_cache::get) {
+        return Ok(image);
+    }
+    let length = bytes.len();
+    let image = from_bytes(path, bytes, frame)?;
+    // A JPEG embedded byte for byte (the file's own length) costs nothing to prepare.
+    if let Some(entry) = &entry
+        && image.jpeg.len() != length
+    {
+        crate::photo_cache::put(entry, &image);
+    }
+    Ok(image)
 }
 
 /// Loads `path` for `frame` without the process-wide cache (what `load` does once per file).
 pub fn read(path: &Path, frame: Frame) -> Result<Image, String> {
     let bytes = std::fs::read(path)
         .map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))?;
+    from_bytes(path, bytes, frame)
+}
+
+/// The photo in `bytes` (read from `path`, which messages name) prepared for `frame`.
+fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<Image, String> {
     // The contents decide the format, not the file name: a text file named .jpg is not a photo.
     let format = image::guess_format(&bytes)
         .ok()

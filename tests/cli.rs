@@ -6,7 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn cvpdf(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_cvpdf")).args(args).output().expect("cvpdf runs")
+    Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+        .args(args)
+        .env("XDG_CACHE_HOME", test_cache())
+        .output()
+        .expect("cvpdf runs")
+}
+
+/// The tests' cache of prepared photos, apart from the user's.
+fn test_cache() -> PathBuf {
+    std::env::temp_dir().join(format!("cvpdf-test-cache-{}", std::process::id()))
 }
 
 fn root() -> PathBuf {
@@ -367,6 +376,32 @@ fn a_render_replaces_the_previous_pdf_and_leaves_nothing_beside_it() {
     let names: Vec<String> =
         std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(names.len(), 2, "the profile and its PDF, nothing else: {names:?}");
+}
+
+#[test]
+fn a_prepared_photo_is_kept_for_the_next_run_and_a_bad_entry_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let render = |out: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+            .args(["render", root().join("profiles/camille-durand.yaml").to_str().unwrap(), "-o"])
+            .arg(dir.path().join(out))
+            .env("XDG_CACHE_HOME", &cache)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        std::fs::read(dir.path().join(out)).unwrap()
+    };
+    let first = render("first.pdf");
+    let entries: Vec<PathBuf> =
+        std::fs::read_dir(cache.join("cvpdf/photos")).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(render("second.pdf"), first, "from the cache, the same PDF");
+    // A damaged entry is prepared again, and replaced.
+    std::fs::write(&entries[0], b"cvpdf prepared photo 1\ngarbage").unwrap();
+    assert_eq!(render("third.pdf"), first);
+    assert!(std::fs::read(&entries[0]).unwrap().len() > 1000);
 }
 
 #[test]

@@ -15,6 +15,8 @@ fn run(cmd: &str, args: &[&str]) -> Vec<u8> {
     let o = Command::new(cmd)
         .args(args)
         .env("SOURCE_DATE_EPOCH", "0")
+        // Prepared photos are kept apart from the user's cache.
+        .env("XDG_CACHE_HOME", std::env::temp_dir().join(format!("cvpdf-golden-cache-{}", std::process::id())))
         .output()
         .unwrap_or_else(|e| panic!("{cmd} is needed by the tests: {e}"));
     assert!(o.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
