@@ -60,13 +60,14 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     // Glyphs used per face, with the text each stands for. A glyph that stands for
     // different texts (a mirrored parenthesis in Arabic, a mark from a decomposed
     // letter) is embedded once per text: a ToUnicode map has one entry per glyph.
-    let mut used: BTreeMap<usize, BTreeSet<(u16, String)>> = BTreeMap::new();
+    // The texts are borrowed: a String per glyph shown was a tenth of this stage.
+    let mut used: BTreeMap<usize, BTreeSet<(u16, &str)>> = BTreeMap::new();
     for page in &doc.pages {
         for item in &page.items {
             if let Item::Text { face, glyphs, .. } = item {
                 let set = used.entry(*face).or_default();
                 for g in glyphs {
-                    set.insert((g.id, extracted(g).to_string()));
+                    set.insert((g.id, extracted(g)));
                 }
             }
         }
@@ -102,7 +103,9 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
         let glyphs = used[&face]
             .iter()
-            .map(|(id, text)| Codepoint::with_cid(subset::Subset::glyph(&sub.new_ids, *id, text), 0.0, text.clone()))
+            .map(|(id, text)| {
+                Codepoint::with_cid(subset::Subset::glyph(&sub.new_ids, *id, text), 0.0, text.to_string())
+            })
             .collect();
         registration.extend([
             Op::StartTextSection,

@@ -24,10 +24,10 @@ pub struct Subset {
     pub name: String,
 }
 
-pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, String)>) -> Result<Subset, String> {
+pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, &str)>) -> Result<Subset, String> {
     // .notdef first; the subset's glyphs are numbered in the order given. A glyph
     // used with several texts is listed once for each: each copy gets its own id.
-    let used: Vec<&(u16, String)> = used.iter().filter(|(g, _)| *g != 0).collect();
+    let used: Vec<&(u16, &str)> = used.iter().filter(|(g, _)| *g != 0).collect();
     let ids: Vec<u16> = std::iter::once(0).chain(used.iter().map(|(g, _)| *g)).collect();
     // TrueType fonts (all the bundled ones) are subset in place by `sfnt`; others by
     // allsorts, with its PDF profile without `name` (the font descriptor names the
@@ -46,7 +46,7 @@ pub fn subset_font(bytes: &[u8], postscript_name: &str, used: &BTreeSet<(u16, St
     };
     let mut new_ids = GlyphIds::new();
     for (i, (gid, text)) in used.iter().enumerate() {
-        new_ids.entry(*gid).or_default().push((text.clone(), i as u16 + 1));
+        new_ids.entry(*gid).or_default().push((text.to_string(), i as u16 + 1));
     }
     // A font's own ascent and descent cover its tallest marks: Noto Sans Arabic's
     // span 2.1 em, so a reader would see each line of it overlap the next.
