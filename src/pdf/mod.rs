@@ -187,14 +187,19 @@ fn compress_all<'a>(streams: impl Iterator<Item = &'a mut lopdf::Stream>) {
         return;
     }
     let mut deflate = compressor();
+    // Compressed into one buffer, then copied at its size: a buffer per stream, as
+    // large as its input, was fresh memory to fault in for a third of the bytes.
+    let mut scratch = Vec::new();
     for stream in streams {
-        let mut compressed = vec![0; deflate.zlib_compress_bound(stream.content.len())];
-        if let Ok(length) = deflate.zlib_compress(&stream.content, &mut compressed)
+        let bound = deflate.zlib_compress_bound(stream.content.len());
+        if scratch.len() < bound {
+            scratch.resize(bound, 0);
+        }
+        if let Ok(length) = deflate.zlib_compress(&stream.content, &mut scratch[..bound])
             && length + 19 < stream.content.len()
         {
-            compressed.truncate(length);
             stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(compressed);
+            stream.set_content(scratch[..length].to_vec());
         }
     }
     DEFLATE.set(Some(deflate));
