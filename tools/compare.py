@@ -7,7 +7,9 @@ Default: 101 runs of each on the three-page sample. On a shared VM the time of t
 same binary drifts by a third from one batch of runs to the next; interleaving
 gives both binaries the same drift, so small changes show. Prints wall time
 (10th percentile, quartile, median) and CPU time (user + system) per binary.
-Make OLD_BINARY with `git worktree add /tmp/old REV` and a build there."""
+Make OLD_BINARY with `git worktree add /tmp/old REV` and a build there.
+cvpdf keeps prepared photos in its cache (`~/.cache/cvpdf/photos`); to time first
+renders, point XDG_CACHE_HOME at a file (`touch /tmp/no-cache; XDG_CACHE_HOME=/tmp/no-cache ...`)."""
 import os
 import statistics
 import subprocess
