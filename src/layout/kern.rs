@@ -23,6 +23,10 @@ pub struct PairKerning {
     /// to skip), so a word's kerning is the sum of its pairs'.
     /// Keyed by FxHash: std's SipHash cost as much as reading the table for a new pair.
     pairs: FxHashMap<(u16, u16), (i16, i16)>,
+    /// Per left glyph seen, per lookup, the subtables whose coverage has it, with its
+    /// index there: a new pair then looks up only its classes or its pair set, not
+    /// every subtable's coverage (Lato has thirteen).
+    lefts: FxHashMap<u16, Vec<Vec<(usize, usize)>>>,
 }
 
 /// Value-record flags: XAdvance, and the device-table offsets, which count only in
@@ -53,7 +57,12 @@ impl PairKerning {
         let script = find_script(b"latn").or_else(|| find_script(b"DFLT"))?;
         let langsys = usize::from(u16_at(gpos, script)?);
         if langsys == 0 {
-            return Some(PairKerning { table: gpos, lookups: Vec::new(), pairs: FxHashMap::default() });
+            return Some(PairKerning {
+                table: gpos,
+                lookups: Vec::new(),
+                pairs: FxHashMap::default(),
+                lefts: FxHashMap::default(),
+            });
         }
         let langsys = script + langsys;
         let mut lookup_indices = Vec::new();
@@ -96,7 +105,7 @@ impl PairKerning {
             }
             lookups.push(subtables);
         }
-        Some(PairKerning { table: gpos, lookups, pairs: FxHashMap::default() })
+        Some(PairKerning { table: gpos, lookups, pairs: FxHashMap::default(), lefts: FxHashMap::default() })
     }
 
     /// Adds each lookup's adjustment of `glyphs` to `kerning` (one per glyph, in font
@@ -107,9 +116,13 @@ impl PairKerning {
             let (first, second) = match self.pairs.get(&pair) {
                 Some(&adjust) => adjust,
                 None => {
+                    if !self.lefts.contains_key(&pair.0) {
+                        let covering = self.covering(pair.0)?;
+                        self.lefts.insert(pair.0, covering);
+                    }
                     let mut adjust = (0i16, 0i16);
-                    for subtables in &self.lookups {
-                        if let Some((first, second)) = self.pair(subtables, pair.0, pair.1)? {
+                    for covering in &self.lefts[&pair.0] {
+                        if let Some((first, second)) = self.pair(covering, pair.0, pair.1)? {
                             adjust = (adjust.0.wrapping_add(first), adjust.1.wrapping_add(second));
                         }
                     }
@@ -123,13 +136,27 @@ impl PairKerning {
         Some(())
     }
 
-    /// The advances the first subtable covering the pair gives it.
-    fn pair(&self, subtables: &[usize], left: u16, right: u16) -> Option<Option<(i16, i16)>> {
+    /// Per lookup, the subtables whose coverage has `left`, with its index there.
+    fn covering(&self, left: u16) -> Option<Vec<Vec<(usize, usize)>>> {
         let t = self.table;
-        for &subtable in subtables {
-            let Some(index) = coverage(t, subtable + usize::from(u16_at(t, subtable + 2)?), left)? else {
-                continue;
-            };
+        let mut lookups = Vec::with_capacity(self.lookups.len());
+        for subtables in &self.lookups {
+            let mut covering = Vec::new();
+            for &subtable in subtables {
+                if let Some(index) = coverage(t, subtable + usize::from(u16_at(t, subtable + 2)?), left)? {
+                    covering.push((subtable, index));
+                }
+            }
+            lookups.push(covering);
+        }
+        Some(lookups)
+    }
+
+    /// The advances the first subtable covering the pair gives it, of those whose
+    /// coverage has its left glyph (`covering`).
+    fn pair(&self, covering: &[(usize, usize)], left: u16, right: u16) -> Option<Option<(i16, i16)>> {
+        let t = self.table;
+        for &(subtable, index) in covering {
             let (format1, format2) = (u16_at(t, subtable + 4)?, u16_at(t, subtable + 6)?);
             let size1 = 2 * format1.count_ones() as usize;
             let record_size = size1 + 2 * format2.count_ones() as usize;
