@@ -62,16 +62,15 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
 
 /// `read`, or what an earlier run prepared from the same bytes (`photo_cache`).
 fn read_through_disk_cache(path: &Path, frame: Frame) -> Result<Image, String> {
-    let Ok(bytes) = std::fs::read(path) else { return read(path, frame) };
+    let bytes = read_bytes(path)?;
     let entry = crate::photo_cache::entry(&bytes, frame);
     if let Some(image) = entry.as_ref().and_then(crate::photo_cache::get) {
         return Ok(image);
     }
-    let length = bytes.len();
-    let image = from_bytes(path, bytes, frame)?;
-    // A JPEG embedded byte for byte (the file's own length) costs nothing to prepare.
+    let (image, prepared) = from_bytes(path, bytes, frame)?;
+    // A JPEG embedded byte for byte costs nothing to prepare.
     if let Some(entry) = &entry
-        && image.jpeg.len() != length
+        && prepared
     {
         crate::photo_cache::put(entry, &image);
     }
@@ -80,13 +79,16 @@ fn read_through_disk_cache(path: &Path, frame: Frame) -> Result<Image, String> {
 
 /// Loads `path` for `frame` without the process-wide cache (what `load` does once per file).
 pub fn read(path: &Path, frame: Frame) -> Result<Image, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))?;
-    from_bytes(path, bytes, frame)
+    from_bytes(path, read_bytes(path)?, frame).map(|(image, _)| image)
 }
 
-/// The photo in `bytes` (read from `path`, which messages name) prepared for `frame`.
-fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<Image, String> {
+fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))
+}
+
+/// The photo in `bytes` (read from `path`, which messages name) for `frame`, and
+/// whether it was prepared (false: the JPEG is embedded as it is).
+fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<(Image, bool), String> {
     // The contents decide the format, not the file name: a text file named .jpg is not a photo.
     let format = image::guess_format(&bytes)
         .ok()
@@ -111,7 +113,7 @@ fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<Image, String
     if format == ImageFormat::Jpeg && passes_through(w, h, orientation, frame) {
         let gray = matches!(decoder.color_type(), image::ColorType::L8);
         drop(decoder);
-        return Ok(Image { width: w, height: h, jpeg: bytes, gray, alpha: None });
+        return Ok((Image { width: w, height: h, jpeg: bytes, gray, alpha: None }, false));
     }
     let reduced = match reduction(w, h, orientation, frame) {
         1 => None,
@@ -123,7 +125,7 @@ fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<Image, String
         None => DynamicImage::from_decoder(decoder).map_err(|e| describe(path, e))?,
     };
     img.apply_orientation(orientation);
-    Ok(prepare(img, frame))
+    Ok((prepare(img, frame), true))
 }
 
 /// By how much (1, 2, 4 or 8) a JPEG can be reduced while it is decoded and still
