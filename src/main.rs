@@ -215,7 +215,7 @@ fn exit_now(code: u8) -> ! {
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
     // SAFETY: `_exit` ends the process without running destructors or exit handlers;
-    // all this process wrote is flushed, synced and renamed into place already, and a
+    // all this process wrote is flushed and renamed into place already, and a
     // thread still at work (a speculative load of hyphenation patterns) writes nothing.
     unsafe { libc::_exit(i32::from(code)) }
 }

@@ -630,15 +630,13 @@ fn plain_unsubstituted(
     plain: &mut PlainShaper,
     text: &str,
 ) -> Option<Shaped> {
-    let (_, masks) = plain.lookups.as_ref()?;
+    let PlainShaper { kerning, triggers, lookups, glyphs } = plain;
+    let (order, masks) = lookups.as_ref()?;
     let num_glyphs = font.num_glyphs();
     let ids: Vec<u16> = text
         .chars()
         .map(|c| {
-            *plain
-                .glyphs
-                .entry(c)
-                .or_insert_with(|| font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None).0)
+            *glyphs.entry(c).or_insert_with(|| font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None).0)
         })
         .collect();
     let gdef = font.gdef_table().ok()?;
@@ -649,23 +647,23 @@ fn plain_unsubstituted(
     // No lookup acts on the glyphs as they are, so none comes to see others.
     let mut from = 0;
     while let Some(position) = next_candidate(&candidates, from) {
-        if plain.triggers.may_act(plain.lookups.as_ref()?.0[position].0, &ids) {
+        if triggers.may_act(order[position].0, &ids) {
             return None;
         }
         from = position + 1;
     }
-    let mut kerning = vec![0i16; ids.len()];
-    plain.kerning.apply(&ids, &mut kerning)?;
-    let mut glyphs = Vec::with_capacity(ids.len());
+    let mut adjust = vec![0i16; ids.len()];
+    kerning.apply(&ids, &mut adjust)?;
+    let mut shaped = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
-    for (((byte, c), &id), k) in text.char_indices().zip(&ids).zip(kerning) {
+    for (((byte, c), &id), k) in text.char_indices().zip(&ids).zip(adjust) {
         if id == 0 {
             missing.push(c);
         }
         let advance = i32::from(font.horizontal_advance(id)?) + i32::from(k);
-        glyphs.push(ShapedGlyph { id, advance, x_offset: 0, y_offset: 0, byte, text: c.to_string() });
+        shaped.push(ShapedGlyph { id, advance, x_offset: 0, y_offset: 0, byte, text: c.to_string() });
     }
-    Some(Shaped { glyphs, missing })
+    Some(Shaped { glyphs: shaped, missing })
 }
 
 #[cfg(test)]

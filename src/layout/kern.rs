@@ -57,12 +57,7 @@ impl PairKerning {
         let script = find_script(b"latn").or_else(|| find_script(b"DFLT"))?;
         let langsys = usize::from(u16_at(gpos, script)?);
         if langsys == 0 {
-            return Some(PairKerning {
-                table: gpos,
-                lookups: Vec::new(),
-                pairs: FxHashMap::default(),
-                lefts: FxHashMap::default(),
-            });
+            return Some(PairKerning::new(gpos, Vec::new()));
         }
         let langsys = script + langsys;
         let mut lookup_indices = Vec::new();
@@ -105,7 +100,11 @@ impl PairKerning {
             }
             lookups.push(subtables);
         }
-        Some(PairKerning { table: gpos, lookups, pairs: FxHashMap::default(), lefts: FxHashMap::default() })
+        Some(PairKerning::new(gpos, lookups))
+    }
+
+    fn new(table: &'static [u8], lookups: Vec<Vec<usize>>) -> PairKerning {
+        PairKerning { table, lookups, pairs: FxHashMap::default(), lefts: FxHashMap::default() }
     }
 
     /// Adds each lookup's adjustment of `glyphs` to `kerning` (one per glyph, in font

@@ -152,13 +152,27 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
 /// uses the slowest level. One compressor does it all, on this thread: a second one,
 /// on another core, saved less than setting it up (670 KB) cost.
 fn compress(lo: &mut lopdf::Document) {
-    let streams = lo.objects.values_mut().filter_map(|object| match object {
-        lopdf::Object::Stream(stream) if stream.allows_compression && stream.dict.get(b"Filter").is_err() => {
-            Some(stream)
+    let mut deflate = compressor();
+    // Compressed into one buffer, then copied at its size: a buffer per stream, as
+    // large as its input, was fresh memory to fault in for a third of the bytes.
+    let mut scratch = Vec::new();
+    for object in lo.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else { continue };
+        if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+            continue;
         }
-        _ => None,
-    });
-    compress_all(streams);
+        let bound = deflate.zlib_compress_bound(stream.content.len());
+        if scratch.len() < bound {
+            scratch.resize(bound, 0);
+        }
+        if let Ok(length) = deflate.zlib_compress(&stream.content, &mut scratch[..bound])
+            && length + 19 < stream.content.len()
+        {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(scratch[..length].to_vec());
+        }
+    }
+    DEFLATE.set(Some(deflate));
 }
 
 thread_local! {
@@ -178,30 +192,6 @@ pub fn warm() {
     let mut deflate = compressor();
     let mut out = [0; 128];
     let _ = deflate.zlib_compress(b"warm", &mut out);
-    DEFLATE.set(Some(deflate));
-}
-
-fn compress_all<'a>(streams: impl Iterator<Item = &'a mut lopdf::Stream>) {
-    let mut streams = streams.peekable();
-    if streams.peek().is_none() {
-        return;
-    }
-    let mut deflate = compressor();
-    // Compressed into one buffer, then copied at its size: a buffer per stream, as
-    // large as its input, was fresh memory to fault in for a third of the bytes.
-    let mut scratch = Vec::new();
-    for stream in streams {
-        let bound = deflate.zlib_compress_bound(stream.content.len());
-        if scratch.len() < bound {
-            scratch.resize(bound, 0);
-        }
-        if let Ok(length) = deflate.zlib_compress(&stream.content, &mut scratch[..bound])
-            && length + 19 < stream.content.len()
-        {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(scratch[..length].to_vec());
-        }
-    }
     DEFLATE.set(Some(deflate));
 }
 
