@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::locale::Direction;
 use crate::localize::{Entry, Resume, Section};
 use crate::markup::{self, Inline};
-use crate::theme::{Color, DatePlace, Family, PhotoPlace, PhotoShape, RatingShape, Side, Theme};
+use crate::theme::{Color, DatePlace, Family, PhotoPlace, RatingShape, Side, Theme};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TextStyle {
@@ -147,11 +147,8 @@ pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
         }
     }
     let t = &theme.photo;
-    let photo = resume.photo.clone().filter(|_| t.show).map(|path| PhotoRequest {
-        path,
-        width: t.width.0,
-        height: if t.shape == PhotoShape::Circle { t.width.0 } else { t.width.0 * t.aspect },
-    });
+    let (width, height) = t.size();
+    let photo = resume.photo.clone().filter(|_| t.show).map(|path| PhotoRequest { path, width, height });
     let in_sidebar = t.place == PhotoPlace::Sidebar && theme.columns.sidebar != Side::None && !sidebar.is_empty();
     if let (true, Some(p)) = (in_sidebar, &photo) {
         sidebar.insert(0, Block::Photo { width: p.width, height: p.height });

@@ -92,6 +92,17 @@ pub fn warm(theme: &Theme) {
     pdf::warm();
 }
 
+/// The photo `profile` prints with `theme`, and the frame it is prepared for: what
+/// `render` asks `photo::load` for, so that a caller with a core to spare can ask first.
+pub fn photo_request(profile: &Profile, theme: &Theme) -> Option<(std::path::PathBuf, photo::Frame)> {
+    profile.photo.as_ref().filter(|_| theme.photo.show).map(|(path, _)| (path.clone(), photo_frame(theme)))
+}
+
+fn photo_frame(theme: &Theme) -> photo::Frame {
+    let (width, height) = theme.photo.size();
+    photo::Frame { width, height, shape: theme.photo.shape, greyscale: theme.photo.greyscale }
+}
+
 /// Renders `profile` in `lang` with `theme`.
 pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings) -> Result<Rendered, Vec<Diagnostic>> {
     // The language's hyphenation patterns are read on an idle core while the text
@@ -102,15 +113,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     let composed = compose::compose(&resume, theme);
     // The portrait is prepared on another thread while the text is set: decoding,
     // cropping and encoding it costs about as much as the layout.
-    let request = composed.photo.as_ref().map(|request| {
-        let frame = photo::Frame {
-            width: request.width,
-            height: request.height,
-            shape: theme.photo.shape,
-            greyscale: theme.photo.greyscale,
-        };
-        (request.path.clone(), frame)
-    });
+    let request = composed.photo.as_ref().map(|request| (request.path.clone(), photo_frame(theme)));
     let mut pending = request.clone().map(|(path, frame)| std::thread::spawn(move || photo::load(&path, frame)));
     let wait = |handle: std::thread::JoinHandle<Result<frame::Image, String>>| {
         let message = match handle.join() {

@@ -151,7 +151,15 @@ fn decode_jpeg_reduced(bytes: &[u8], w: u32, h: u32, factor: u32) -> Option<Dyna
     decoder.set_max_decoding_buffer_size(MAX_BYTES as usize);
     let want = |side: u32| u16::try_from(side.div_ceil(factor)).ok();
     let (sw, sh) = decoder.scale(want(w)?, want(h)?).ok()?;
-    let pixels = decoder.decode().ok()?;
+    // jpeg-decoder hands the rows it decodes to rayon (a thread per colour component
+    // without its rayon feature). This thread is made the one worker of a pool of its
+    // own, so the rows are decoded here: the process's pool may be busy setting text,
+    // or blocked waiting for this very photo, which would never come.
+    let pixels = match rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build() {
+        Ok(pool) => pool.install(|| decoder.decode()),
+        Err(_) => decoder.decode(),
+    }
+    .ok()?;
     let (sw, sh) = (u32::from(sw), u32::from(sh));
     match decoder.info()?.pixel_format {
         jpeg_decoder::PixelFormat::RGB24 => image::RgbImage::from_raw(sw, sh, pixels).map(DynamicImage::ImageRgb8),

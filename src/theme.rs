@@ -311,6 +311,14 @@ pub struct PhotoStyle {
     pub place: PhotoPlace,
 }
 
+impl PhotoStyle {
+    /// The box the photo is printed in (width, height), in points.
+    pub fn size(&self) -> (f32, f32) {
+        let width = self.width.0;
+        (width, if self.shape == PhotoShape::Circle { width } else { width * self.aspect })
+    }
+}
+
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PhotoPlace {

@@ -275,6 +275,40 @@ fn a_batch_makes_the_same_files_as_single_renders() {
     }
 }
 
+/// A batch whose photo is not in the cache prepares it while every core renders; the
+/// photo's decoder must not wait on the cores that wait for the photo. (One did: a
+/// batch hung, while single renders and cached photos went through.)
+#[test]
+fn a_batch_with_a_photo_to_prepare_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    let no_cache = dir.path().join("no-cache");
+    std::fs::write(&no_cache, b"a file where the cache's folder would be").unwrap();
+    let profile = root().join("profiles/camille-durand.yaml");
+    for _ in 0..3 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+            .args(["render", profile.to_str().unwrap(), "--lang", "all", "--theme", "classic,studio,compact,homepage"])
+            .arg("-o")
+            .arg(dir.path())
+            .env("XDG_CACHE_HOME", &no_cache)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(60) {
+                let _ = child.kill();
+                panic!("a batch of 12 PDFs with a photo to prepare still runs after a minute");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(status.success());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 13, "12 PDFs and the stand-in file");
+    }
+}
+
 /// Bad profiles: each gets exit status 1, a message naming file:line:column, and no PDF.
 #[test]
 fn invalid_profiles_are_reported_where_they_are_wrong() {
