@@ -17,6 +17,8 @@ use crate::theme::Color;
 /// advances readers will use.
 pub struct PageFont {
     pub name: String,
+    /// The subset's PostScript name (`ABCDEF+Name`), as its font dictionary gives it.
+    pub base_font: Vec<u8>,
     pub new_ids: subset::GlyphIds,
     pub widths: EmbeddedFont,
 }
