@@ -76,9 +76,21 @@ fn main() -> ExitCode {
             // core is awake, and done here otherwise. A virtual machine's idle core took
             // 0.1-3 ms to start a thread handed to it, which this thread sat waiting for.
             let _ = rayon::ThreadPoolBuilder::new().use_current_thread().build_global();
-            let themes = std::sync::OnceLock::new();
+            let themes: std::sync::OnceLock<Result<Vec<(String, Theme)>, Diagnostic>> = std::sync::OnceLock::new();
             let this_thread = std::thread::current().id();
-            let ((), results) = rayon::join(
+            // The photo, the longest part of a first render, is prepared on a thread of
+            // its own as soon as the profile and the theme are read, rather than once the
+            // text is composed. The render then finds it prepared, or being prepared
+            // (`photo::load` does it once).
+            let prepare_photo = |results: &[Loaded]| {
+                if let (Some(Ok(loaded)), [Ok((profile, _))]) = (themes.get(), results)
+                    && let [(_, theme)] = loaded.as_slice()
+                    && let Some((path, frame)) = cvpdf::photo_request(profile, theme)
+                {
+                    std::thread::spawn(move || drop(cvpdf::photo::load(&path, frame)));
+                }
+            };
+            let ((), (results, photo_started)) = rayon::join(
                 || {
                     let themes = themes.get_or_init(|| load_themes(&names, paper));
                     if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
@@ -87,21 +99,18 @@ fn main() -> ExitCode {
                 },
                 || {
                     let results = load_profiles(&profiles);
-                    // Read on the other core, with the theme read meanwhile: that core
-                    // goes on to prepare the photo, the longest part of a first render,
-                    // rather than wait for the text to be composed. The render then
-                    // finds it prepared, or being prepared (`photo::load` does it once).
-                    if one_pdf
-                        && std::thread::current().id() != this_thread
-                        && let (Some(Ok(loaded)), [Ok((profile, _))]) = (themes.get(), results.as_slice())
-                        && let [(_, theme)] = loaded.as_slice()
-                        && let Some((path, frame)) = cvpdf::photo_request(profile, theme)
-                    {
-                        std::thread::spawn(move || drop(cvpdf::photo::load(&path, frame)));
+                    // Read on the other core, with the theme read meanwhile: this core
+                    // starts the photo now, while the other still readies the fonts.
+                    let early = one_pdf && std::thread::current().id() != this_thread && themes.get().is_some();
+                    if early {
+                        prepare_photo(&results);
                     }
-                    results
+                    (results, early)
                 },
             );
+            if one_pdf && !photo_started {
+                prepare_photo(&results);
+            }
             let themes = match themes.into_inner().unwrap_or_else(|| load_themes(&names, paper)) {
                 Ok(themes) => themes,
                 Err(d) => {
