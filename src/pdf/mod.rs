@@ -73,25 +73,20 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         }
     }
     // Subsetting is a fifth of the work of a render, one face at a time: the faces
-    // are subset on every core, and each subset compressed there, for its stream.
-    type Subsetted = (usize, Result<subset::Subset, String>, Option<Vec<u8>>);
-    let subsets: Vec<Subsetted> = used
+    // are subset on every core.
+    let subsets: Vec<(usize, Result<subset::Subset, String>)> = used
         .par_iter()
         .map(|(face, glyphs)| {
             let source = &doc.faces[*face];
-            let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs);
-            let packed = sub.as_ref().ok().and_then(|sub| deflate(&sub.bytes));
-            (*face, sub, packed)
+            (*face, subset::subset_font(source.bytes, &source.postscript_name, glyphs))
         })
         .collect();
-    // Each font program as printpdf embeds it (the subset's bytes), and compressed.
-    let mut packed_fonts: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
     // printpdf writes a font, its widths and its ToUnicode map for the glyphs shown
     // with it: each font shows all its glyphs once, on the first page, in a stream
     // that the page's own content then replaces (see `content`).
     let mut registration = Vec::new();
-    for (face, sub, packed) in subsets {
+    for (face, sub) in subsets {
         let source = &doc.faces[face];
         let sub = sub.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
         let mut warnings = Vec::new();
@@ -118,9 +113,6 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] },
             Op::EndTextSection,
         ]);
-        if let Some(packed) = packed {
-            packed_fonts.push((sub.bytes, packed));
-        }
         fonts.insert(face, PageFont { name: id.0, base_font: sub.name.into_bytes(), new_ids: sub.new_ids, widths });
     }
 
@@ -151,72 +143,57 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     exact_widths(&mut lo, &fonts);
     contents(&mut lo, doc, &fonts);
     finish(&mut lo, doc);
-    // The font programs, compressed where they were subset, go in as they are.
-    for object in lo.objects.values_mut() {
-        if let lopdf::Object::Stream(stream) = object
-            && stream.dict.has(b"Length1")
-            && let Some(i) = packed_fonts.iter().position(|(bytes, _)| *bytes == stream.content)
-        {
-            let (_, packed) = packed_fonts.swap_remove(i);
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
-    }
     compress(&mut lo);
     Ok(WithoutImages(lo))
 }
 
-/// Deflates every stream that allows it and is not compressed yet (page contents and
-/// font programs are, on the cores that made them).
+/// Deflates every stream that allows it, with libdeflate at level 3: on the text-only
+/// sample it compresses in a third of the time zlib (zlib-rs or C) takes at its level
+/// 3, into a smaller file; zlib level 6 gains 3% for twice the time. lopdf's own pass
+/// uses the slowest level. One compressor does it all, on this thread: a second one,
+/// on another core, saved less than setting it up (670 KB) cost.
 fn compress(lo: &mut lopdf::Document) {
+    let mut deflate = compressor();
+    // Compressed into one buffer, then copied at its size: a buffer per stream, as
+    // large as its input, was fresh memory to fault in for a third of the bytes.
+    let mut scratch = Vec::new();
     for object in lo.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else { continue };
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        if let Some(packed) = deflate(&stream.content) {
+        let bound = deflate.zlib_compress_bound(stream.content.len());
+        if scratch.len() < bound {
+            scratch.resize(bound, 0);
+        }
+        if let Ok(length) = deflate.zlib_compress(&stream.content, &mut scratch[..bound])
+            && length + 19 < stream.content.len()
+        {
             stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
+            stream.set_content(scratch[..length].to_vec());
         }
     }
-}
-
-/// `bytes` compressed for a `FlateDecode` stream, with libdeflate at level 3 (on the
-/// text-only sample a third of the time zlib takes at its level 3, for a smaller
-/// file; zlib level 6 gains 3% for twice the time); `None` when that saves nothing.
-fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    let (mut deflate, mut scratch) = compressor();
-    let bound = deflate.zlib_compress_bound(bytes.len());
-    if scratch.len() < bound {
-        scratch.resize(bound, 0);
-    }
-    let packed = match deflate.zlib_compress(bytes, &mut scratch[..bound]) {
-        Ok(length) if length + 19 < bytes.len() => Some(scratch[..length].to_vec()),
-        _ => None,
-    };
-    DEFLATE.set(Some((deflate, scratch)));
-    packed
+    DEFLATE.set(Some(deflate));
 }
 
 thread_local! {
-    /// Each thread keeps its compressor (670 KB of tables) for the next stream and
-    /// the next document, and one buffer to compress into, copied out at the size
-    /// the stream takes: a buffer per stream, as large as its input, was fresh
-    /// memory to fault in for a third of the bytes.
-    static DEFLATE: std::cell::RefCell<Option<(libdeflater::Compressor, Vec<u8>)>> =
-        const { std::cell::RefCell::new(None) };
+    /// Each thread keeps its compressor for the next document of a batch.
+    static DEFLATE: std::cell::RefCell<Option<libdeflater::Compressor>> = const { std::cell::RefCell::new(None) };
 }
 
-fn compressor() -> (libdeflater::Compressor, Vec<u8>) {
-    DEFLATE.take().unwrap_or_else(|| {
-        (libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default()), Vec::new())
-    })
+fn compressor() -> libdeflater::Compressor {
+    DEFLATE
+        .take()
+        .unwrap_or_else(|| libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default()))
 }
 
 /// Makes this thread's compressor now, and has it clear its tables once, so that the
 /// first document it compresses does not wait for the memory.
 pub fn warm() {
-    let _ = deflate(&[0; 64]);
+    let mut deflate = compressor();
+    let mut out = [0; 128];
+    let _ = deflate.zlib_compress(b"warm", &mut out);
+    DEFLATE.set(Some(deflate));
 }
 
 /// Sets the file identifier (`/ID`) from what the file holds. printpdf draws it from a
@@ -287,20 +264,10 @@ fn exact_widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
 /// Gives each page its content stream, in place of printpdf's.
 fn contents(lo: &mut lopdf::Document, doc: &Document, fonts: &BTreeMap<usize, PageFont>) {
     use lopdf::Object;
-    // Each page's stream is written and compressed on whichever core takes it.
-    let streams: Vec<lopdf::Stream> = doc
-        .pages
-        .par_iter()
-        .map(|page| {
-            let bytes = content::page(&page.items, page.height, fonts);
-            match deflate(&bytes) {
-                Some(packed) => lopdf::Stream::new(lopdf::dictionary! { "Filter" => "FlateDecode" }, packed),
-                None => lopdf::Stream::new(lopdf::Dictionary::new(), bytes),
-            }
-        })
-        .collect();
+    let streams: Vec<Vec<u8>> =
+        doc.pages.par_iter().map(|page| content::page(&page.items, page.height, fonts)).collect();
     let pages = lo.get_pages();
-    for (index, stream) in streams.into_iter().enumerate() {
+    for (index, bytes) in streams.into_iter().enumerate() {
         let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
         let old = match lo.get_dictionary(page_id).and_then(|page| page.get(b"Contents")) {
             Ok(Object::Reference(id)) => vec![*id],
@@ -310,7 +277,7 @@ fn contents(lo: &mut lopdf::Document, doc: &Document, fonts: &BTreeMap<usize, Pa
         for id in old {
             lo.objects.remove(&id);
         }
-        let stream = lo.add_object(stream);
+        let stream = lo.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), bytes));
         if let Ok(page) = lo.get_dictionary_mut(page_id) {
             page.set("Contents", stream);
         }
