@@ -154,7 +154,9 @@ fn decode_jpeg_reduced(bytes: &[u8], w: u32, h: u32, factor: u32) -> Option<Dyna
     // jpeg-decoder hands the rows it decodes to rayon (a thread per colour component
     // without its rayon feature). This thread is made the one worker of a pool of its
     // own, so the rows are decoded here: the process's pool may be busy setting text,
-    // or blocked waiting for this very photo, which would never come.
+    // or blocked waiting for this very photo, which would never come. (rayon keeps such
+    // a pool's few kilobytes for the thread's life; a thread already in a pool, its own
+    // from an earlier photo or one of the process's, decodes in that one.)
     let pixels = match rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build() {
         Ok(pool) => pool.install(|| decoder.decode()),
         Err(_) => decoder.decode(),
