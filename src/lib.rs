@@ -95,12 +95,10 @@ pub fn warm(theme: &Theme) {
 /// The photo `profile` prints with `theme`, and the frame it is prepared for: what
 /// `render` asks `photo::load` for, so that a caller with a core to spare can ask first.
 pub fn photo_request(profile: &Profile, theme: &Theme) -> Option<(std::path::PathBuf, photo::Frame)> {
-    profile.photo.as_ref().filter(|_| theme.photo.show).map(|(path, _)| (path.clone(), photo_frame(theme)))
-}
-
-fn photo_frame(theme: &Theme) -> photo::Frame {
-    let (width, height) = theme.photo.size();
-    photo::Frame { width, height, shape: theme.photo.shape, greyscale: theme.photo.greyscale }
+    let t = &theme.photo;
+    let (width, height) = t.size();
+    let frame = photo::Frame { width, height, shape: t.shape, greyscale: t.greyscale };
+    profile.photo.as_ref().filter(|_| t.show).map(|(path, _)| (path.clone(), frame))
 }
 
 /// Renders `profile` in `lang` with `theme`.
@@ -113,7 +111,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     let composed = compose::compose(&resume, theme);
     // The portrait is prepared on another thread while the text is set: decoding,
     // cropping and encoding it costs about as much as the layout.
-    let request = composed.photo.as_ref().map(|request| (request.path.clone(), photo_frame(theme)));
+    let request = photo_request(profile, theme);
     let mut pending = request.clone().map(|(path, frame)| std::thread::spawn(move || photo::load(&path, frame)));
     let wait = |handle: std::thread::JoinHandle<Result<frame::Image, String>>| {
         let message = match handle.join() {

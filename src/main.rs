@@ -81,14 +81,16 @@ fn main() -> ExitCode {
             // The photo, the longest part of a first render, is prepared on a thread of
             // its own as soon as the profile and the theme are read, rather than once the
             // text is composed. The render then finds it prepared, or being prepared
-            // (`photo::load` does it once).
+            // (`photo::load` does it once). False when the theme is not read yet.
             let prepare_photo = |results: &[Loaded]| {
-                if let (Some(Ok(loaded)), [Ok((profile, _))]) = (themes.get(), results)
+                let Some(Ok(loaded)) = themes.get() else { return false };
+                if let [Ok((profile, _))] = results
                     && let [(_, theme)] = loaded.as_slice()
                     && let Some((path, frame)) = cvpdf::photo_request(profile, theme)
                 {
                     std::thread::spawn(move || drop(cvpdf::photo::load(&path, frame)));
                 }
+                true
             };
             let ((), (results, photo_started)) = rayon::join(
                 || {
@@ -101,17 +103,14 @@ fn main() -> ExitCode {
                     let results = load_profiles(&profiles);
                     // Read on the other core, with the theme read meanwhile: this core
                     // starts the photo now, while the other still readies the fonts.
-                    let early = one_pdf && std::thread::current().id() != this_thread && themes.get().is_some();
-                    if early {
-                        prepare_photo(&results);
-                    }
+                    let early = one_pdf && std::thread::current().id() != this_thread && prepare_photo(&results);
                     (results, early)
                 },
             );
             if one_pdf && !photo_started {
                 prepare_photo(&results);
             }
-            let themes = match themes.into_inner().unwrap_or_else(|| load_themes(&names, paper)) {
+            let themes = match themes.into_inner().expect("the join's first half read the themes") {
                 Ok(themes) => themes,
                 Err(d) => {
                     report(&[d]);
