@@ -14,6 +14,10 @@ use crate::theme::PhotoShape;
 
 /// Pixels per inch the photo is stored at, at its printed size.
 const PRINT_PPI: f32 = 300.0;
+/// A JPEG reduced while it is decoded may land this little under `PRINT_PPI`: a
+/// 34 mm frame wants 402 pixels and a 1600-pixel photo gives 400 at a quarter, else
+/// it is decoded at half (four times the pixels) and resampled, thrice the time.
+const MIN_REDUCED_PPI: f32 = 285.0;
 /// A JPEG is embedded untouched up to this resolution at its printed size.
 const MAX_PASSTHROUGH_PPI: f32 = 400.0;
 /// Larger images are refused before they are decoded (a decompression bomb).
@@ -129,13 +133,13 @@ fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<(Image, bool)
 }
 
 /// By how much (1, 2, 4 or 8) a JPEG can be reduced while it is decoded and still
-/// cover the frame at print resolution once cropped.
+/// cover the frame at print resolution (`MIN_REDUCED_PPI`) once cropped.
 fn reduction(w: u32, h: u32, orientation: Orientation, frame: Frame) -> u32 {
     use Orientation::*;
     let upright =
         if matches!(orientation, Rotate90 | Rotate270 | Rotate90FlipH | Rotate270FlipH) { (h, w) } else { (w, h) };
     let (crop_w, _) = crop_size(upright.0, upright.1, frame);
-    let target = target_width(frame) as f32;
+    let target = target_width(frame) as f32 * MIN_REDUCED_PPI / PRINT_PPI;
     let mut factor = 1;
     while factor < 8 && crop_w as f32 / (2 * factor) as f32 >= target {
         factor *= 2;
@@ -385,6 +389,24 @@ mod tests {
                 assert!(shape_mask(w, h, shape).unwrap() == expected, "{shape:?} {w}x{h}");
             }
         }
+    }
+
+    #[test]
+    fn a_jpeg_is_reduced_as_far_as_print_resolution_allows() {
+        let mm = |mm: f32| Frame {
+            width: mm / 25.4 * 72.0,
+            height: mm / 25.4 * 72.0,
+            shape: PhotoShape::Circle,
+            greyscale: false,
+        };
+        // 1600 pixels at a quarter: 400, for 354 (30 mm) and 402 (34 mm) at 300 ppi.
+        assert_eq!(reduction(1600, 2000, Orientation::NoTransforms, mm(30.0)), 4);
+        assert_eq!(reduction(1600, 2000, Orientation::NoTransforms, mm(34.0)), 4);
+        // 42 mm wants 496: a quarter would print at 242 ppi.
+        assert_eq!(reduction(1600, 2000, Orientation::NoTransforms, mm(42.0)), 2);
+        assert_eq!(reduction(4000, 5000, Orientation::NoTransforms, mm(30.0)), 8);
+        // Turned upright, the 1600-pixel side is the height: the crop is 1600 wide still.
+        assert_eq!(reduction(2000, 1600, Orientation::Rotate90, mm(34.0)), 4);
     }
 
     #[test]
