@@ -81,6 +81,7 @@ pub fn run(variants: &[Variant], settings: &Settings) -> Vec<Outcome> {
     if let [variant] = variants {
         return vec![render(variant, settings)];
     }
+    prepare_photos(variants);
     let bar = ProgressBar::with_draw_target(Some(variants.len() as u64), ProgressDrawTarget::stderr());
     if variants.len() < 2 || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         bar.set_draw_target(ProgressDrawTarget::hidden());
@@ -98,6 +99,22 @@ pub fn run(variants: &[Variant], settings: &Settings) -> Vec<Outcome> {
         .collect();
     bar.finish_and_clear();
     outcomes
+}
+
+/// Starts preparing each photo for every frame the batch prints it in: decoded once,
+/// then cropped and encoded for each, rather than decoded again by each theme's first
+/// variant.
+fn prepare_photos(variants: &[Variant]) {
+    let mut photos: Vec<(PathBuf, Vec<cvpdf::photo::Frame>)> = Vec::new();
+    for (path, frame) in variants.iter().filter_map(|v| cvpdf::photo_request(v.profile, v.theme)) {
+        match photos.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, frames)) => frames.push(frame),
+            None => photos.push((path, vec![frame])),
+        }
+    }
+    for (path, frames) in photos {
+        cvpdf::photo::prepare_ahead(&path, &frames);
+    }
 }
 
 /// Renders one variant and writes its PDF safely.

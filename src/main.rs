@@ -88,7 +88,7 @@ fn main() -> ExitCode {
                     && let [(_, theme)] = loaded.as_slice()
                     && let Some((path, frame)) = cvpdf::photo_request(profile, theme)
                 {
-                    std::thread::spawn(move || drop(cvpdf::photo::load(&path, frame)));
+                    cvpdf::photo::prepare_ahead(&path, &[frame]);
                 }
                 true
             };

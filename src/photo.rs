@@ -2,6 +2,7 @@
 //! cropped to the theme's box and shape, and stored at print resolution as JPEG.
 //! A JPEG that needs none of this is embedded byte for byte.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -11,6 +12,9 @@ use image::{DynamicImage, GenericImageView, ImageDecoder, ImageFormat, ImageRead
 
 use crate::frame::Image;
 use crate::theme::PhotoShape;
+
+mod slot;
+use slot::{Claim, Slot};
 
 /// Pixels per inch the photo is stored at, at its printed size.
 const PRINT_PPI: f32 = 300.0;
@@ -34,20 +38,14 @@ pub struct Frame {
     pub greyscale: bool,
 }
 
-/// A prepared photo, shared by every variant of a batch (and every save in watch
-/// mode while the file is unchanged): decoding, cropping and encoding it is most of
-/// the time of a render, and every language and most themes print it the same way.
-type Prepared = Arc<OnceLock<Result<Image, String>>>;
-
 /// The file (path, modification time, length) and the frame, exactly.
 type Key = (PathBuf, Option<SystemTime>, u64, [u32; 2], PhotoShape, bool);
 
-static PREPARED: Mutex<Option<HashMap<Key, Prepared>>> = Mutex::new(None);
+static PREPARED: Mutex<Option<HashMap<Key, Arc<Slot>>>> = Mutex::new(None);
 
-/// Loads `path` for `frame`, once per process for each file and frame; the error
-/// says what is wrong.
-pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
-    let Ok(meta) = std::fs::metadata(path) else { return read(path, frame) };
+/// The process's slot for `path` in `frame`; `None` when the file cannot be looked at.
+fn slot(path: &Path, frame: Frame) -> Option<Arc<Slot>> {
+    let meta = std::fs::metadata(path).ok()?;
     let key: Key = (
         path.to_path_buf(),
         meta.modified().ok(),
@@ -56,80 +54,184 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
         frame.shape,
         frame.greyscale,
     );
-    let slot = {
-        let mut cache = PREPARED.lock().unwrap_or_else(|e| e.into_inner());
-        cache.get_or_insert_with(HashMap::new).entry(key).or_default().clone()
+    let mut cache = PREPARED.lock().unwrap_or_else(|e| e.into_inner());
+    Some(cache.get_or_insert_with(HashMap::new).entry(key).or_default().clone())
+}
+
+/// Loads `path` for `frame`, once per process for each file and frame; the error
+/// says what is wrong.
+pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
+    let Some(slot) = slot(path, frame) else { return read(path, frame) };
+    if let Some(claim) = slot.claim() {
+        fill(path, vec![(frame, claim)]);
+    }
+    slot.wait()
+}
+
+/// Starts preparing `path` for each of `frames` on a thread of its own, and returns:
+/// `load` then finds each prepared, or waits for it. The file is read and decoded once
+/// for all the frames (a batch's themes print it in three or four), which are then
+/// cropped and encoded side by side.
+pub fn prepare_ahead(path: &Path, frames: &[Frame]) {
+    // Claimed here, before any render can ask for one and prepare it again.
+    let claims: Vec<(Frame, Claim)> =
+        frames.iter().filter_map(|frame| Some((*frame, slot(path, *frame)?.claim()?))).collect();
+    if !claims.is_empty() {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || fill(&path, claims));
+    }
+}
+
+/// Fills each claim with `path` prepared for its frame: from the disk cache
+/// (`photo_cache`) where an earlier run prepared it, else decoded once for all.
+fn fill(path: &Path, claims: Vec<(Frame, Claim)>) {
+    let bytes = match read_bytes(path) {
+        Ok(bytes) => bytes,
+        Err(message) => return claims.into_iter().for_each(|(_, claim)| claim.fill(Err(message.clone()))),
     };
-    // The first variant to ask prepares it; the others wait for it rather than repeat it.
-    slot.get_or_init(|| read_through_disk_cache(path, frame)).clone()
+    let mut missed = Vec::new();
+    for (frame, claim) in claims {
+        let entry = crate::photo_cache::entry(&bytes, frame);
+        match entry.as_ref().and_then(crate::photo_cache::get) {
+            Some(image) => claim.fill(Ok(image)),
+            None => missed.push((frame, claim, entry)),
+        }
+    }
+    if missed.is_empty() {
+        return;
+    }
+    let source = match Source::open(path, &bytes) {
+        Ok(source) => source,
+        Err(message) => return missed.into_iter().for_each(|(_, claim, _)| claim.fill(Err(message.clone()))),
+    };
+    let finish = |(_, claim, entry): (Frame, Claim, Option<PathBuf>), prepared: Result<(Image, bool), String>| {
+        // A JPEG embedded byte for byte costs nothing to prepare: it is not stored.
+        if let (Ok((image, true)), Some(entry)) = (&prepared, &entry) {
+            crate::photo_cache::put(entry, image);
+        }
+        claim.fill(prepared.map(|(image, _)| image));
+    };
+    if let [(frame, ..)] = missed.as_slice() {
+        let prepared = source.for_frame(*frame, |factor| source.decode(factor).map(Cow::Owned));
+        return finish(missed.remove(0), prepared);
+    }
+    // Decoded at the least reduction any frame needs, by the first frame to want pixels.
+    let factor = missed.iter().map(|(frame, ..)| source.reduction(*frame)).min().unwrap_or(1);
+    let decoded = OnceLock::new();
+    let one = |claim: (Frame, Claim, Option<PathBuf>)| {
+        let prepared = source.for_frame(claim.0, |_| {
+            decoded.get_or_init(|| source.decode(factor)).as_ref().map(Cow::Borrowed).map_err(Clone::clone)
+        });
+        finish(claim, prepared);
+    };
+    std::thread::scope(|scope| {
+        let mut claims = missed.into_iter();
+        let here = claims.next();
+        for claim in claims {
+            scope.spawn(|| one(claim));
+        }
+        if let Some(claim) = here {
+            one(claim);
+        }
+    });
 }
 
-/// `read`, or what an earlier run prepared from the same bytes (`photo_cache`).
-fn read_through_disk_cache(path: &Path, frame: Frame) -> Result<Image, String> {
-    let bytes = read_bytes(path)?;
-    let entry = crate::photo_cache::entry(&bytes, frame);
-    if let Some(image) = entry.as_ref().and_then(crate::photo_cache::get) {
-        return Ok(image);
-    }
-    let (image, prepared) = from_bytes(path, bytes, frame)?;
-    // A JPEG embedded byte for byte costs nothing to prepare.
-    if let Some(entry) = &entry
-        && prepared
-    {
-        crate::photo_cache::put(entry, &image);
-    }
-    Ok(image)
-}
-
-/// Loads `path` for `frame` without the process-wide cache (what `load` does once per file).
+/// Loads `path` for `frame`, without the process's slots or the disk cache.
 pub fn read(path: &Path, frame: Frame) -> Result<Image, String> {
-    from_bytes(path, read_bytes(path)?, frame).map(|(image, _)| image)
+    let bytes = read_bytes(path)?;
+    let source = Source::open(path, &bytes)?;
+    source.for_frame(frame, |factor| source.decode(factor).map(Cow::Owned)).map(|(image, _)| image)
+}
+
+/// The format `bytes` are in: the contents decide, not the file name (a text file
+/// named .jpg is not a photo).
+fn format(path: &Path, bytes: &[u8]) -> Result<ImageFormat, String> {
+    image::guess_format(bytes)
+        .ok()
+        .filter(|f| matches!(f, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP))
+        .ok_or_else(|| format!("{} is not a JPEG, PNG or WebP image", path.display()))
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read the photo {}: {}", path.display(), crate::io_reason(&e)))
 }
 
-/// The photo in `bytes` (read from `path`, which messages name) for `frame`, and
-/// whether it was prepared (false: the JPEG is embedded as it is).
-fn from_bytes(path: &Path, bytes: Vec<u8>, frame: Frame) -> Result<(Image, bool), String> {
-    // The contents decide the format, not the file name: a text file named .jpg is not a photo.
-    let format = image::guess_format(&bytes)
-        .ok()
-        .filter(|f| matches!(f, ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP))
-        .ok_or_else(|| format!("{} is not a JPEG, PNG or WebP image", path.display()))?;
-    let mut reader = ImageReader::with_format(std::io::Cursor::new(&bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_BYTES);
-    reader.limits(limits);
-    // The header first: an image too large to decode is refused before anything else.
-    let mut decoder = reader.into_decoder().map_err(|e| describe(path, e))?;
-    if truncated(&bytes, format) {
-        return Err(format!(
-            "the photo {} is truncated: its end is missing (an interrupted download or copy?)",
-            path.display()
-        ));
-    }
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    let (w, h) = decoder.dimensions();
-    if format == ImageFormat::Jpeg && passes_through(w, h, orientation, frame) {
+/// A photo file whose header has been read and checked.
+struct Source<'a> {
+    path: &'a Path,
+    bytes: &'a [u8],
+    format: ImageFormat,
+    width: u32,
+    height: u32,
+    orientation: Orientation,
+    gray: bool,
+}
+
+impl<'a> Source<'a> {
+    /// The header of `bytes` (read from `path`, which messages name): the image is
+    /// refused here if it is too large to decode, truncated or not a photo.
+    fn open(path: &'a Path, bytes: &'a [u8]) -> Result<Self, String> {
+        let format = format(path, bytes)?;
+        let mut decoder = Self::decoder(path, bytes, format)?;
+        if truncated(bytes, format) {
+            return Err(format!(
+                "the photo {} is truncated: its end is missing (an interrupted download or copy?)",
+                path.display()
+            ));
+        }
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        let (width, height) = decoder.dimensions();
         let gray = matches!(decoder.color_type(), image::ColorType::L8);
-        drop(decoder);
-        return Ok((Image { width: w, height: h, jpeg: bytes, gray, alpha: None }, false));
+        Ok(Source { path, bytes, format, width, height, orientation, gray })
     }
-    let reduced = match reduction(w, h, orientation, frame) {
-        1 => None,
-        factor if format == ImageFormat::Jpeg => decode_jpeg_reduced(&bytes, w, h, factor),
-        _ => None,
-    };
-    let mut img = match reduced {
-        Some(img) => img,
-        None => DynamicImage::from_decoder(decoder).map_err(|e| describe(path, e))?,
-    };
-    img.apply_orientation(orientation);
-    Ok((prepare(img, frame), true))
+
+    /// A decoder within limits: an image too large to decode is refused by its header.
+    fn decoder(path: &Path, bytes: &'a [u8], format: ImageFormat) -> Result<impl ImageDecoder + 'a, String> {
+        let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+        let mut limits = Limits::default();
+        limits.max_image_width = Some(MAX_SIDE);
+        limits.max_image_height = Some(MAX_SIDE);
+        limits.max_alloc = Some(MAX_BYTES);
+        reader.limits(limits);
+        reader.into_decoder().map_err(|e| describe(path, e))
+    }
+
+    /// By how much a JPEG may be reduced while decoded for `frame` (1 for other formats).
+    fn reduction(&self, frame: Frame) -> u32 {
+        if self.format == ImageFormat::Jpeg { reduction(self.width, self.height, self.orientation, frame) } else { 1 }
+    }
+
+    /// The pixels, upright, reduced by `factor` where the format allows.
+    fn decode(&self, factor: u32) -> Result<DynamicImage, String> {
+        #[cfg(test)]
+        tests::DECODED.lock().unwrap().push(self.path.to_path_buf());
+        let reduced = match factor {
+            1 => None,
+            _ if self.format == ImageFormat::Jpeg => decode_jpeg_reduced(self.bytes, self.width, self.height, factor),
+            _ => None,
+        };
+        let mut img = match reduced {
+            Some(img) => img,
+            None => DynamicImage::from_decoder(Self::decoder(self.path, self.bytes, self.format)?)
+                .map_err(|e| describe(self.path, e))?,
+        };
+        img.apply_orientation(self.orientation);
+        Ok(img)
+    }
+
+    /// The photo for `frame`, from the pixels `decode` gives for a reduction factor, and
+    /// whether it was prepared (false: the JPEG is embedded as it is, not decoded).
+    fn for_frame<'p>(
+        &self,
+        frame: Frame,
+        decode: impl FnOnce(u32) -> Result<Cow<'p, DynamicImage>, String>,
+    ) -> Result<(Image, bool), String> {
+        let Source { bytes, width, height, orientation, gray, .. } = *self;
+        if self.format == ImageFormat::Jpeg && passes_through(width, height, orientation, frame) {
+            return Ok((Image { width, height, jpeg: bytes.to_vec(), gray, alpha: None }, false));
+        }
+        Ok((fit(decode(self.reduction(frame))?, frame), true))
+    }
 }
 
 /// By how much (1, 2, 4 or 8) a JPEG can be reduced while it is decoded and still
@@ -230,7 +332,7 @@ fn describe(path: &Path, e: image::ImageError) -> String {
 
 /// Crops the centre to the box's aspect, scales down to `PRINT_PPI`, applies the
 /// shape as an alpha mask (with the file's own transparency) and encodes as JPEG.
-fn prepare(img: DynamicImage, frame: Frame) -> Image {
+fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
     let (w, h) = img.dimensions();
     let (cw, ch) = crop_size(w, h, frame);
     // Faces sit in the upper part of a portrait: crop more from the bottom than the top.
@@ -268,9 +370,15 @@ fn prepare(img: DynamicImage, frame: Frame) -> Image {
     Image { width: w, height: h, jpeg, gray, alpha }
 }
 
-/// The `cw`×`ch` part of `img` at (`x`, `y`). What a JPEG decodes to is copied a row
-/// at a time: the image crate copies a pixel at a time, a tenth of a photo's time.
-fn crop(img: DynamicImage, x: u32, y: u32, cw: u32, ch: u32) -> DynamicImage {
+/// The `cw`×`ch` part of `img` at (`x`, `y`): all of it, if it is all and this
+/// photo's own. What a JPEG decodes to is copied a row at a time: the image crate
+/// copies a pixel at a time, a tenth of a photo's time.
+fn crop(img: Cow<DynamicImage>, x: u32, y: u32, cw: u32, ch: u32) -> DynamicImage {
+    if (x, y, cw, ch) == (0, 0, img.width(), img.height())
+        && let Cow::Owned(img) = img
+    {
+        return img;
+    }
     fn rows<P: image::Pixel<Subpixel = u8>>(
         buf: &image::ImageBuffer<P, Vec<u8>>,
         x: u32,
@@ -289,7 +397,7 @@ fn crop(img: DynamicImage, x: u32, y: u32, cw: u32, ch: u32) -> DynamicImage {
         }
         image::ImageBuffer::from_raw(cw as u32, ch as u32, out)
     }
-    let copied = match &img {
+    let copied = match img.as_ref() {
         DynamicImage::ImageRgb8(buf) => rows(buf, x, y, cw, ch).map(DynamicImage::ImageRgb8),
         DynamicImage::ImageLuma8(buf) => rows(buf, x, y, cw, ch).map(DynamicImage::ImageLuma8),
         _ => None,
@@ -358,7 +466,7 @@ mod tests {
 
     #[test]
     fn crops_to_the_box_and_downsamples_to_print_resolution() {
-        let img = prepare(DynamicImage::new_rgb8(3000, 2000), BOX);
+        let img = fit(Cow::Owned(DynamicImage::new_rgb8(3000, 2000)), BOX);
         assert_eq!(img.width, (85.0_f32 / 72.0 * 300.0).round() as u32);
         let aspect = img.height as f32 / img.width as f32;
         assert!((aspect - 1.25).abs() < 0.01, "{aspect}");
@@ -391,6 +499,48 @@ mod tests {
         }
     }
 
+    /// The files decoded, in order, by every test of this process.
+    pub(super) static DECODED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+    #[test]
+    fn a_photo_is_decoded_once_for_all_the_frames_it_is_printed_in() {
+        // Pixels no earlier run has seen: the disk cache has nothing for them.
+        let mut photo = image::RgbImage::new(800, 1000);
+        let stamp = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_nanos().to_le_bytes();
+        photo.as_mut()[..16].copy_from_slice(&stamp);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("portrait.jpg");
+        DynamicImage::ImageRgb8(photo).save(&path).unwrap();
+        let frames = [
+            BOX,
+            Frame { height: 85.0, shape: PhotoShape::Circle, ..BOX },
+            Frame { width: 62.0, height: 77.5, shape: PhotoShape::Rounded, greyscale: true },
+        ];
+        prepare_ahead(&path, &frames);
+        prepare_ahead(&path, &frames[1..]);
+        for frame in frames {
+            let image = load(&path, frame).unwrap();
+            let alone = read(&path, frame).unwrap();
+            assert_eq!((image.width, image.height, image.gray), (alone.width, alone.height, alone.gray));
+            assert_eq!(image.alpha.is_some(), frame.shape != PhotoShape::Square);
+        }
+        // Once for the three frames, then once by each `read`.
+        let decoded = DECODED.lock().unwrap().iter().filter(|p| **p == path).count();
+        assert_eq!(decoded, 1 + frames.len());
+    }
+
+    #[test]
+    fn a_photo_that_cannot_be_read_is_an_error_for_every_frame() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notes.jpg");
+        std::fs::write(&path, "not a photo").unwrap();
+        prepare_ahead(&path, &[BOX, Frame { shape: PhotoShape::Circle, ..BOX }]);
+        for frame in [BOX, Frame { shape: PhotoShape::Circle, ..BOX }] {
+            let err = load(&path, frame).unwrap_err();
+            assert!(err.contains("is not a JPEG, PNG or WebP image"), "{err}");
+        }
+    }
+
     #[test]
     fn a_jpeg_is_reduced_as_far_as_print_resolution_allows() {
         let mm = |mm: f32| Frame {
@@ -411,7 +561,7 @@ mod tests {
 
     #[test]
     fn a_circle_is_an_alpha_mask() {
-        let img = prepare(DynamicImage::new_rgb8(400, 400), Frame { shape: PhotoShape::Circle, ..BOX });
+        let img = fit(Cow::Owned(DynamicImage::new_rgb8(400, 400)), Frame { shape: PhotoShape::Circle, ..BOX });
         let a = img.alpha.expect("mask");
         let (w, h) = (img.width as usize, img.height as usize);
         assert_eq!(a[0], 0, "corner outside");
@@ -422,7 +572,7 @@ mod tests {
     fn png_transparency_is_kept_and_greyscale_on_request() {
         let mut rgba = image::RgbaImage::new(100, 125);
         rgba.put_pixel(50, 60, image::Rgba([255, 0, 0, 255]));
-        let img = prepare(DynamicImage::ImageRgba8(rgba), Frame { greyscale: true, ..BOX });
+        let img = fit(Cow::Owned(DynamicImage::ImageRgba8(rgba)), Frame { greyscale: true, ..BOX });
         assert!(img.gray);
         let a = img.alpha.expect("the file's transparency");
         assert!(a.contains(&0) && a.contains(&255));
