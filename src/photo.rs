@@ -115,12 +115,20 @@ fn fill(path: &Path, claims: Vec<(Frame, Claim)>) {
         let prepared = source.for_frame(*frame, |factor| source.decode(factor).map(Cow::Owned));
         return finish(missed.remove(0), prepared);
     }
-    // Decoded at the least reduction any frame needs, by the first frame to want pixels.
-    let factor = missed.iter().map(|(frame, ..)| source.reduction(*frame)).min().unwrap_or(1);
-    let decoded = OnceLock::new();
+    // Decoded once for each reduction the frames need (one, for the bundled themes) by
+    // the first frame to want it: a frame gets the pixels it would get alone, and a
+    // batch's PDF is the one rendered by itself.
+    let mut decoded: Vec<(u32, OnceLock<Result<DynamicImage, String>>)> = Vec::new();
+    for (frame, ..) in &missed {
+        let factor = source.reduction(*frame);
+        if !decoded.iter().any(|(f, _)| *f == factor) {
+            decoded.push((factor, OnceLock::new()));
+        }
+    }
     let one = |claim: (Frame, Claim, Option<PathBuf>)| {
-        let prepared = source.for_frame(claim.0, |_| {
-            decoded.get_or_init(|| source.decode(factor)).as_ref().map(Cow::Borrowed).map_err(Clone::clone)
+        let prepared = source.for_frame(claim.0, |factor| {
+            let (_, pixels) = decoded.iter().find(|(f, _)| *f == factor).expect("a reduction for every frame");
+            pixels.get_or_init(|| source.decode(factor)).as_ref().map(Cow::Borrowed).map_err(Clone::clone)
         });
         finish(claim, prepared);
     };
@@ -588,10 +596,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("portrait.jpg");
         DynamicImage::ImageRgb8(photo).save(&path).unwrap();
+        // 800 pixels: decoded at half for the first three frames, whole for the 169 mm one.
         let frames = [
             BOX,
             Frame { height: 85.0, shape: PhotoShape::Circle, ..BOX },
             Frame { width: 62.0, height: 77.5, shape: PhotoShape::Rounded, greyscale: true },
+            Frame { width: 480.0, height: 600.0, shape: PhotoShape::Rounded, greyscale: false },
         ];
         prepare_ahead(&path, &frames);
         prepare_ahead(&path, &frames[1..]);
@@ -599,11 +609,12 @@ mod tests {
             let image = load(&path, frame).unwrap();
             let alone = read(&path, frame).unwrap();
             assert_eq!((image.width, image.height, image.gray), (alone.width, alone.height, alone.gray));
+            assert!(image.jpeg == alone.jpeg && image.alpha == alone.alpha, "as prepared alone");
             assert_eq!(image.alpha.is_some(), frame.shape != PhotoShape::Square);
         }
-        // Once for the three frames, then once by each `read`.
+        // Once for each of the two reductions, then once by each `read`.
         let decoded = DECODED.lock().unwrap().iter().filter(|p| **p == path).count();
-        assert_eq!(decoded, 1 + frames.len());
+        assert_eq!(decoded, 2 + frames.len());
     }
 
     #[test]
