@@ -43,25 +43,32 @@ type Key = (PathBuf, Option<SystemTime>, u64, [u32; 2], PhotoShape, bool);
 
 static PREPARED: Mutex<Option<HashMap<Key, Arc<Slot>>>> = Mutex::new(None);
 
-/// The process's slot for `path` in `frame`; `None` when the file cannot be looked at.
-fn slot(path: &Path, frame: Frame) -> Option<Arc<Slot>> {
-    let meta = std::fs::metadata(path).ok()?;
-    let key: Key = (
-        path.to_path_buf(),
-        meta.modified().ok(),
-        meta.len(),
-        [frame.width.to_bits(), frame.height.to_bits()],
-        frame.shape,
-        frame.greyscale,
-    );
+/// The process's slot for `path` in each of `frames`, from one look at the file;
+/// none when it cannot be looked at.
+fn slots(path: &Path, frames: &[Frame]) -> Vec<(Frame, Arc<Slot>)> {
+    let Ok(meta) = std::fs::metadata(path) else { return Vec::new() };
     let mut cache = PREPARED.lock().unwrap_or_else(|e| e.into_inner());
-    Some(cache.get_or_insert_with(HashMap::new).entry(key).or_default().clone())
+    let cache = cache.get_or_insert_with(HashMap::new);
+    frames
+        .iter()
+        .map(|frame| {
+            let key: Key = (
+                path.to_path_buf(),
+                meta.modified().ok(),
+                meta.len(),
+                [frame.width.to_bits(), frame.height.to_bits()],
+                frame.shape,
+                frame.greyscale,
+            );
+            (*frame, cache.entry(key).or_default().clone())
+        })
+        .collect()
 }
 
 /// Loads `path` for `frame`, once per process for each file and frame; the error
 /// says what is wrong.
 pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
-    let Some(slot) = slot(path, frame) else { return read(path, frame) };
+    let Some((_, slot)) = slots(path, &[frame]).pop() else { return read(path, frame) };
     if let Some(claim) = slot.claim() {
         fill(path, vec![(frame, claim)]);
     }
@@ -75,7 +82,7 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
 pub fn prepare_ahead(path: &Path, frames: &[Frame]) {
     // Claimed here, before any render can ask for one and prepare it again.
     let claims: Vec<(Frame, Claim)> =
-        frames.iter().filter_map(|frame| Some((*frame, slot(path, *frame)?.claim()?))).collect();
+        slots(path, frames).into_iter().filter_map(|(frame, slot)| Some((frame, slot.claim()?))).collect();
     if !claims.is_empty() {
         let path = path.to_path_buf();
         std::thread::spawn(move || fill(&path, claims));
@@ -111,6 +118,7 @@ fn fill(path: &Path, claims: Vec<(Frame, Claim)>) {
         }
         claim.fill(prepared.map(|(image, _)| image));
     };
+    // A lone frame owns its pixels: cropped to all of them, they are not copied.
     if let [(frame, ..)] = missed.as_slice() {
         let prepared = source.for_frame(*frame, |factor| source.decode(factor).map(Cow::Owned));
         return finish(missed.remove(0), prepared);
@@ -387,26 +395,21 @@ fn reduce(img: &DynamicImage, tw: u32, th: u32) -> Option<DynamicImage> {
     if tw == 0 || th == 0 || tw > sw || th > sh {
         return None;
     }
-    let channels = match img {
-        DynamicImage::ImageLuma8(_) => 1,
-        DynamicImage::ImageLumaA8(_) => 2,
-        DynamicImage::ImageRgb8(_) => 3,
-        DynamicImage::ImageRgba8(_) => 4,
-        _ => return None,
-    };
-    let (sw, sh, tw, th) = (sw as usize, sh as usize, tw as usize, th as usize);
-    let pixels = match channels {
-        1 => reduce_with::<1>(img.as_bytes(), sw, sh, tw, th),
-        2 => reduce_with::<2>(img.as_bytes(), sw, sh, tw, th),
-        3 => reduce_with::<3>(img.as_bytes(), sw, sh, tw, th),
-        _ => reduce_with::<4>(img.as_bytes(), sw, sh, tw, th),
-    };
-    let (tw, th, bytes) = (tw as u32, th as u32, pixels);
-    match channels {
-        1 => image::GrayImage::from_raw(tw, th, bytes).map(DynamicImage::ImageLuma8),
-        2 => image::GrayAlphaImage::from_raw(tw, th, bytes).map(DynamicImage::ImageLumaA8),
-        3 => image::RgbImage::from_raw(tw, th, bytes).map(DynamicImage::ImageRgb8),
-        _ => image::RgbaImage::from_raw(tw, th, bytes).map(DynamicImage::ImageRgba8),
+    fn with<P: image::Pixel<Subpixel = u8>>(
+        buf: &image::ImageBuffer<P, Vec<u8>>,
+        tw: u32,
+        th: u32,
+        reduce: fn(&[u8], usize, usize, usize, usize) -> Vec<u8>,
+    ) -> Option<image::ImageBuffer<P, Vec<u8>>> {
+        let pixels = reduce(buf.as_raw(), buf.width() as usize, buf.height() as usize, tw as usize, th as usize);
+        image::ImageBuffer::from_raw(tw, th, pixels)
+    }
+    match img {
+        DynamicImage::ImageLuma8(buf) => with(buf, tw, th, reduce_with::<1>).map(DynamicImage::ImageLuma8),
+        DynamicImage::ImageLumaA8(buf) => with(buf, tw, th, reduce_with::<2>).map(DynamicImage::ImageLumaA8),
+        DynamicImage::ImageRgb8(buf) => with(buf, tw, th, reduce_with::<3>).map(DynamicImage::ImageRgb8),
+        DynamicImage::ImageRgba8(buf) => with(buf, tw, th, reduce_with::<4>).map(DynamicImage::ImageRgba8),
+        _ => None,
     }
 }
 
