@@ -138,10 +138,15 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let outcomes = batch::run(&variants, &settings);
+            // A language's warnings come from its text, the same in every theme: each
+            // is told once, not once per theme.
+            let mut told = std::collections::HashSet::new();
             for (v, outcome) in variants.iter().zip(&outcomes) {
                 match outcome {
                     Ok((pages, warnings)) => {
-                        report(warnings);
+                        for warning in warnings.iter().filter(|w| told.insert(w.to_string())) {
+                            eprintln!("{warning}");
+                        }
                         if !several {
                             eprintln!("wrote {} ({pages} page{})", v.out.display(), if *pages == 1 { "" } else { "s" });
                         }

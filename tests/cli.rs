@@ -287,6 +287,9 @@ fn a_batch_makes_the_same_files_as_single_renders() {
     let args = ["render", profile.to_str().unwrap(), "--lang", "all", "--theme", "classic,studio", "-o"];
     let o = cvpdf(&[&args[..], &[batch.to_str().unwrap()]].concat());
     assert!(o.status.success(), "{}", stderr(&o));
+    // The French text's warning (names written once) is told once, not per theme.
+    let told = stderr(&o).matches("print as written in the fr variant").count();
+    assert_eq!(told, 1, "{}", stderr(&o));
     for lang in ["en", "fr", "ar"] {
         for theme in ["classic", "studio"] {
             let alone = dir.path().join(format!("{lang}.{theme}.pdf"));
