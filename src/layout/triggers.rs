@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use crate::otf::{self, class, coverage, coverage_glyphs, table, u16_at};
+use crate::otf::{self, class, coverage, coverage_bits, table, u16_at};
 
 /// A set of glyph ids.
 struct GlyphSet(Vec<u64>);
@@ -224,24 +224,25 @@ impl LookupTriggers {
     /// For lookups applied in `order`, which of them can start on each glyph.
     pub fn start_masks(&mut self, order: &[usize]) -> StartMasks {
         let stride = order.len().div_ceil(64).max(1);
-        let mut masks = StartMasks { stride, always: vec![0; stride], by_glyph: Vec::new() };
+        // Read first, so that the masks are sized once, for the largest glyph.
+        let mut words = 0;
+        for &lookup in order {
+            if let Some(Lookup { starts: Some(starts), .. }) = self.entry(lookup) {
+                words = words.max(starts.0.len());
+            }
+        }
+        let mut masks = StartMasks { stride, always: vec![0; stride], by_glyph: vec![0; words * 64 * stride] };
         for (position, &lookup) in order.iter().enumerate() {
             let (word, bit) = (position / 64, 1u64 << (position % 64));
-            let starts = match self.entry(lookup) {
-                Some(Lookup { starts: Some(starts), .. }) => starts,
-                _ => {
-                    masks.always[word] |= bit;
-                    continue;
-                }
+            let Some(Some(Lookup { starts: Some(starts), .. })) = self.lookups.get(lookup) else {
+                masks.always[word] |= bit;
+                continue;
             };
             for (w, &glyphs) in starts.0.iter().enumerate() {
                 let mut rest = glyphs;
                 while rest != 0 {
                     let glyph = w * 64 + rest.trailing_zeros() as usize;
                     rest &= rest - 1;
-                    if masks.by_glyph.len() < (glyph + 1) * stride {
-                        masks.by_glyph.resize((glyph + 1) * stride, 0);
-                    }
                     masks.by_glyph[glyph * stride + word] |= bit;
                 }
             }
@@ -302,15 +303,7 @@ impl LookupTriggers {
         if let Some(set) = self.sets.get(&offset) {
             return Some(set.clone());
         }
-        let mut words = Vec::new();
-        for glyph in coverage_glyphs(self.table, offset)? {
-            let word = usize::from(glyph) / 64;
-            if words.len() <= word {
-                words.resize(word + 1, 0u64);
-            }
-            words[word] |= 1 << (glyph % 64);
-        }
-        let set = Rc::new(GlyphSet(words));
+        let set = Rc::new(GlyphSet(coverage_bits(self.table, offset)?));
         self.sets.insert(offset, set.clone());
         Some(set)
     }
