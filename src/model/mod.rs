@@ -230,8 +230,14 @@ pub fn load(path: &Path) -> Result<(Profile, Vec<Diagnostic>), Vec<Diagnostic>> 
     use std::io::Read;
     let mut bytes = Vec::new();
     // At most one byte past the limit is read, so `/dev/zero` or a wrong multi-gigabyte
-    // file is refused at once rather than read into memory.
-    std::fs::File::open(path).and_then(|f| f.take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes)).map_err(|e| {
+    // file is refused at once rather than read into memory. Room for the whole file is
+    // made first: grown as it is read, the buffer moved to fresh memory seven times.
+    let read = |f: std::fs::File| {
+        let size = f.metadata().map_or(0, |m| m.len()).min(MAX_PROFILE_BYTES + 1);
+        bytes.reserve_exact(size as usize + 1);
+        f.take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes)
+    };
+    std::fs::File::open(path).and_then(read).map_err(|e| {
         vec![
             Diagnostic::error(format!("cannot read the profile: {}", crate::io_reason(&e)))
                 .in_file(path)
