@@ -144,9 +144,7 @@ fn main() -> ExitCode {
             for (v, outcome) in variants.iter().zip(&outcomes) {
                 match outcome {
                     Ok((pages, warnings)) => {
-                        for warning in warnings.iter().filter(|w| told.insert(w.to_string())) {
-                            eprintln!("{warning}");
-                        }
+                        report(warnings.iter().filter(|w| told.insert(w.to_string())));
                         if !several {
                             eprintln!("wrote {} ({pages} page{})", v.out.display(), if *pages == 1 { "" } else { "s" });
                         }
@@ -249,7 +247,7 @@ fn exit_now(code: u8) -> ! {
     unsafe { libc::_exit(i32::from(code)) }
 }
 
-pub(crate) fn report(diagnostics: &[Diagnostic]) {
+pub(crate) fn report<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
     for d in diagnostics {
         eprintln!("{d}");
     }
