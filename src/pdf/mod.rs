@@ -33,7 +33,7 @@ impl WithoutImages {
     pub fn finish(mut self, doc: &Document, images: &[crate::frame::Image]) -> Result<Vec<u8>, String> {
         let lo = &mut self.0;
         self::images(lo, doc, images);
-        compress(lo);
+        compress(lo, Vec::new());
         identify(lo);
         let mut bytes = Vec::new();
         lo.save_to(&mut bytes).map_err(|e| format!("cannot write the PDF: {e}"))?;
@@ -73,12 +73,19 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         }
     }
     // Subsetting is a fifth of the work of a render, one face at a time: the faces
-    // are subset on every core.
-    let subsets: Vec<(usize, Result<subset::Subset, String>)> = used
+    // are subset, and deflated, on every core.
+    let subsets: Vec<_> = used
         .par_iter()
         .map(|(face, glyphs)| {
             let source = &doc.faces[*face];
-            (*face, subset::subset_font(source.bytes, &source.postscript_name, glyphs))
+            let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs);
+            (
+                *face,
+                sub.map(|sub| {
+                    let packed = deflated(&sub.bytes);
+                    (sub, packed)
+                }),
+            )
         })
         .collect();
     let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
@@ -86,9 +93,11 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     // with it: each font shows all its glyphs once, on the first page, in a stream
     // that the page's own content then replaces (see `content`).
     let mut registration = Vec::new();
+    // Each subset as printpdf embeds it, with its deflated bytes.
+    let mut programs = Vec::new();
     for (face, sub) in subsets {
         let source = &doc.faces[face];
-        let sub = sub.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
+        let (sub, packed) = sub.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
             .ok_or_else(|| format!("cannot read the subset of {}", source.postscript_name))?;
@@ -114,6 +123,9 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             Op::EndTextSection,
         ]);
         fonts.insert(face, PageFont { name: id.0, base_font: sub.name.into_bytes(), new_ids: sub.new_ids, widths });
+        if let Some(packed) = packed {
+            programs.push((sub.bytes, packed));
+        }
     }
 
     let mut pages = Vec::new();
@@ -143,57 +155,70 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     exact_widths(&mut lo, &fonts);
     contents(&mut lo, doc, &fonts);
     finish(&mut lo, doc);
-    compress(&mut lo);
+    compress(&mut lo, programs);
     Ok(WithoutImages(lo))
 }
 
-/// Deflates every stream that allows it, with libdeflate at level 3: on the text-only
-/// sample it compresses in a third of the time zlib (zlib-rs or C) takes at its level
-/// 3, into a smaller file; zlib level 6 gains 3% for twice the time. lopdf's own pass
-/// uses the slowest level. One compressor does it all, on this thread: a second one,
-/// on another core, saved less than setting it up (670 KB) cost.
-fn compress(lo: &mut lopdf::Document) {
-    let mut deflate = compressor();
-    // Compressed into one buffer, then copied at its size: a buffer per stream, as
-    // large as its input, was fresh memory to fault in for a third of the bytes.
-    let mut scratch = Vec::new();
+/// Deflates every stream that allows it and is not deflated yet, taking those in
+/// `done` (raw bytes, deflated bytes) as they are.
+fn compress(lo: &mut lopdf::Document, mut done: Vec<(Vec<u8>, Vec<u8>)>) {
     for object in lo.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else { continue };
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        let bound = deflate.zlib_compress_bound(stream.content.len());
+        let packed = match done.iter().position(|(raw, _)| *raw == stream.content) {
+            Some(i) => Some(done.swap_remove(i).1),
+            None => deflated(&stream.content),
+        };
+        if let Some(packed) = packed {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+    }
+}
+
+/// `content` deflated (zlib), when that makes the stream smaller: with libdeflate at
+/// level 3, which on the text-only sample compresses in a third of the time zlib
+/// (zlib-rs or C) takes at its level 3, into a smaller file; zlib level 6 gains 3% for
+/// twice the time. Each thread uses a compressor of its own.
+fn deflated(content: &[u8]) -> Option<Vec<u8>> {
+    DEFLATE.with_borrow_mut(|deflater| {
+        let Deflater { compressor, scratch } = deflater.get_or_insert_with(Deflater::new);
+        let bound = compressor.zlib_compress_bound(content.len());
         if scratch.len() < bound {
             scratch.resize(bound, 0);
         }
-        if let Ok(length) = deflate.zlib_compress(&stream.content, &mut scratch[..bound])
-            && length + 19 < stream.content.len()
-        {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(scratch[..length].to_vec());
-        }
+        // `/Filter/FlateDecode` takes 19 bytes of the dictionary.
+        let length = compressor.zlib_compress(content, &mut scratch[..bound]).ok()?;
+        (length + 19 < content.len()).then(|| scratch[..length].to_vec())
+    })
+}
+
+/// A compressor, and the buffer it compresses into before each stream is copied out
+/// at its size: a buffer per stream, as large as its input, was fresh memory to fault
+/// in for a third of the bytes.
+struct Deflater {
+    compressor: libdeflater::Compressor,
+    scratch: Vec<u8>,
+}
+
+impl Deflater {
+    fn new() -> Deflater {
+        let level = libdeflater::CompressionLvl::new(3).unwrap_or_default();
+        Deflater { compressor: libdeflater::Compressor::new(level), scratch: Vec::new() }
     }
-    DEFLATE.set(Some(deflate));
 }
 
 thread_local! {
     /// Each thread keeps its compressor for the next document of a batch.
-    static DEFLATE: std::cell::RefCell<Option<libdeflater::Compressor>> = const { std::cell::RefCell::new(None) };
-}
-
-fn compressor() -> libdeflater::Compressor {
-    DEFLATE
-        .take()
-        .unwrap_or_else(|| libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default()))
+    static DEFLATE: std::cell::RefCell<Option<Deflater>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Makes this thread's compressor now, and has it clear its tables once, so that the
-/// first document it compresses does not wait for the memory.
+/// first document it compresses does not wait for the memory (670 KB).
 pub fn warm() {
-    let mut deflate = compressor();
-    let mut out = [0; 128];
-    let _ = deflate.zlib_compress(b"warm", &mut out);
-    DEFLATE.set(Some(deflate));
+    let _ = deflated(b"warm");
 }
 
 /// Sets the file identifier (`/ID`) from what the file holds. printpdf draws it from a
@@ -264,10 +289,18 @@ fn exact_widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
 /// Gives each page its content stream, in place of printpdf's.
 fn contents(lo: &mut lopdf::Document, doc: &Document, fonts: &BTreeMap<usize, PageFont>) {
     use lopdf::Object;
-    let streams: Vec<Vec<u8>> =
-        doc.pages.par_iter().map(|page| content::page(&page.items, page.height, fonts)).collect();
+    // Written, and deflated, on every core.
+    let streams: Vec<(Vec<u8>, Option<Vec<u8>>)> = doc
+        .pages
+        .par_iter()
+        .map(|page| {
+            let bytes = content::page(&page.items, page.height, fonts);
+            let packed = deflated(&bytes);
+            (bytes, packed)
+        })
+        .collect();
     let pages = lo.get_pages();
-    for (index, bytes) in streams.into_iter().enumerate() {
+    for (index, (bytes, packed)) in streams.into_iter().enumerate() {
         let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
         let old = match lo.get_dictionary(page_id).and_then(|page| page.get(b"Contents")) {
             Ok(Object::Reference(id)) => vec![*id],
@@ -277,7 +310,12 @@ fn contents(lo: &mut lopdf::Document, doc: &Document, fonts: &BTreeMap<usize, Pa
         for id in old {
             lo.objects.remove(&id);
         }
-        let stream = lo.add_object(lopdf::Stream::new(lopdf::Dictionary::new(), bytes));
+        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
+        if let Some(packed) = packed {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+        let stream = lo.add_object(stream);
         if let Ok(page) = lo.get_dictionary_mut(page_id) {
             page.set("Contents", stream);
         }
