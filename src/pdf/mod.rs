@@ -128,32 +128,38 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         }
     }
 
-    let mut pages = Vec::new();
-    for (index, page) in doc.pages.iter().enumerate() {
-        let h = page.height;
-        let mut ops = if index == 0 { std::mem::take(&mut registration) } else { Vec::new() };
-        for item in &page.items {
-            if let Item::Link { x, y, w, h: lh, uri } = item {
-                ops.push(Op::LinkAnnotation {
-                    link: LinkAnnotation::new(
-                        Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
-                        Actions::Uri(uri.clone()),
-                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                        None,
-                        None,
-                    ),
-                });
+    // The pages' contents are written, and deflated, on the other core while printpdf
+    // makes the document (fonts with their widths and ToUnicode maps, links) on this one.
+    let mut streams = Vec::new();
+    let mut lo = rayon::in_place_scope(|scope| {
+        scope.spawn(|_| streams = page_contents(doc, &fonts));
+        let mut pages = Vec::new();
+        for (index, page) in doc.pages.iter().enumerate() {
+            let h = page.height;
+            let mut ops = if index == 0 { std::mem::take(&mut registration) } else { Vec::new() };
+            for item in &page.items {
+                if let Item::Link { x, y, w, h: lh, uri } = item {
+                    ops.push(Op::LinkAnnotation {
+                        link: LinkAnnotation::new(
+                            Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
+                            Actions::Uri(uri.clone()),
+                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                            None,
+                            None,
+                        ),
+                    });
+                }
             }
+            let mm = |pt: f32| Mm(pt * 25.4 / 72.0);
+            pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
         }
-        let mm = |pt: f32| Mm(pt * 25.4 / 72.0);
-        pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
-    }
-    pdf.with_pages(pages);
-    let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+        pdf.with_pages(pages);
+        let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
+        let mut warnings = Vec::new();
+        pdf.to_lopdf_document(&options, &mut warnings)
+    });
     exact_widths(&mut lo, &fonts);
-    contents(&mut lo, doc, &fonts);
+    contents(&mut lo, streams);
     finish(&mut lo, doc);
     compress(&mut lo, programs);
     Ok(WithoutImages(lo))
@@ -286,19 +292,21 @@ fn exact_widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
     }
 }
 
-/// Gives each page its content stream, in place of printpdf's.
-fn contents(lo: &mut lopdf::Document, doc: &Document, fonts: &BTreeMap<usize, PageFont>) {
-    use lopdf::Object;
-    // Written, and deflated, on every core.
-    let streams: Vec<(Vec<u8>, Option<Vec<u8>>)> = doc
-        .pages
+/// Each page's content stream, and the same deflated when that is smaller.
+fn page_contents(doc: &Document, fonts: &BTreeMap<usize, PageFont>) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
+    doc.pages
         .par_iter()
         .map(|page| {
             let bytes = content::page(&page.items, page.height, fonts);
             let packed = deflated(&bytes);
             (bytes, packed)
         })
-        .collect();
+        .collect()
+}
+
+/// Gives each page its content stream (from `page_contents`), in place of printpdf's.
+fn contents(lo: &mut lopdf::Document, streams: Vec<(Vec<u8>, Option<Vec<u8>>)>) {
+    use lopdf::Object;
     let pages = lo.get_pages();
     for (index, (bytes, packed)) in streams.into_iter().enumerate() {
         let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
