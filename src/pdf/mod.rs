@@ -130,9 +130,14 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
 
     // The pages' contents are written, and deflated, on the other core while printpdf
     // makes the document (fonts with their widths and ToUnicode maps, links) on this one.
-    let mut streams = Vec::new();
+    let mut streams = vec![(Vec::new(), None); doc.pages.len()];
     let mut lo = rayon::in_place_scope(|scope| {
-        scope.spawn(|_| streams = page_contents(doc, &fonts));
+        // A job a page: the other core takes them from the first page on, this thread
+        // from the last back once printpdf is done.
+        for (stream, page) in streams.iter_mut().zip(&doc.pages) {
+            let fonts = &fonts;
+            scope.spawn(move |_| *stream = page_content(page, fonts));
+        }
         let mut pages = Vec::new();
         for (index, page) in doc.pages.iter().enumerate() {
             let h = page.height;
@@ -156,12 +161,15 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         pdf.with_pages(pages);
         let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
         let mut warnings = Vec::new();
-        pdf.to_lopdf_document(&options, &mut warnings)
+        let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+        // What needs no page contents is done while they are written.
+        exact_widths(&mut lo, &fonts);
+        drop_contents(&mut lo);
+        compress(&mut lo, programs);
+        lo
     });
-    exact_widths(&mut lo, &fonts);
     contents(&mut lo, streams);
     finish(&mut lo, doc);
-    compress(&mut lo, programs);
     Ok(WithoutImages(lo))
 }
 
@@ -292,24 +300,17 @@ fn exact_widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
     }
 }
 
-/// Each page's content stream, and the same deflated when that is smaller.
-fn page_contents(doc: &Document, fonts: &BTreeMap<usize, PageFont>) -> Vec<(Vec<u8>, Option<Vec<u8>>)> {
-    doc.pages
-        .par_iter()
-        .map(|page| {
-            let bytes = content::page(&page.items, page.height, fonts);
-            let packed = deflated(&bytes);
-            (bytes, packed)
-        })
-        .collect()
+/// A page's content stream, and the same deflated when that is smaller.
+fn page_content(page: &crate::frame::Page, fonts: &BTreeMap<usize, PageFont>) -> (Vec<u8>, Option<Vec<u8>>) {
+    let bytes = content::page(&page.items, page.height, fonts);
+    let packed = deflated(&bytes);
+    (bytes, packed)
 }
 
-/// Gives each page its content stream (from `page_contents`), in place of printpdf's.
-fn contents(lo: &mut lopdf::Document, streams: Vec<(Vec<u8>, Option<Vec<u8>>)>) {
+/// Removes printpdf's page contents (`contents` puts this module's in their place).
+fn drop_contents(lo: &mut lopdf::Document) {
     use lopdf::Object;
-    let pages = lo.get_pages();
-    for (index, (bytes, packed)) in streams.into_iter().enumerate() {
-        let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
+    for page_id in lo.get_pages().into_values() {
         let old = match lo.get_dictionary(page_id).and_then(|page| page.get(b"Contents")) {
             Ok(Object::Reference(id)) => vec![*id],
             Ok(Object::Array(ids)) => ids.iter().filter_map(|o| o.as_reference().ok()).collect(),
@@ -318,6 +319,14 @@ fn contents(lo: &mut lopdf::Document, streams: Vec<(Vec<u8>, Option<Vec<u8>>)>) 
         for id in old {
             lo.objects.remove(&id);
         }
+    }
+}
+
+/// Gives each page its content stream (from `page_content`), in place of printpdf's.
+fn contents(lo: &mut lopdf::Document, streams: Vec<(Vec<u8>, Option<Vec<u8>>)>) {
+    let pages = lo.get_pages();
+    for (index, (bytes, packed)) in streams.into_iter().enumerate() {
+        let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
         let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
         if let Some(packed) = packed {
             stream.dict.set("Filter", "FlateDecode");
