@@ -94,7 +94,9 @@ pub struct Image {
     pub height: u32,
     pub jpeg: Vec<u8>,
     pub gray: bool,
-    /// One byte a pixel, row by row.
+    /// One byte a pixel, row by row, zlib-compressed as a PDF's `FlateDecode` reads
+    /// it: compressed once, where the photo is prepared (and then kept in the cache
+    /// of prepared photos), not in every render.
     pub alpha: Option<Vec<u8>>,
 }
 

@@ -372,6 +372,7 @@ fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
     if alpha.as_ref().is_some_and(|a| a.iter().all(|x| *x == 255)) {
         alpha = None;
     }
+    let alpha = alpha.map(|a| deflated(&a));
     let gray = frame.greyscale;
     let (pixels, color) = if gray {
         (img.into_luma8().into_raw(), jpeg_encoder::ColorType::Luma)
@@ -384,6 +385,15 @@ fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
     // and the frame is far smaller at print resolution.
     let _ = jpeg_encoder::Encoder::new(&mut jpeg, JPEG_QUALITY).encode(&pixels, w as u16, h as u16, color);
     Image { width: w, height: h, jpeg, gray, alpha }
+}
+
+/// `bytes` zlib-compressed, with libdeflate at level 3 (as the PDF's own streams).
+fn deflated(bytes: &[u8]) -> Vec<u8> {
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default());
+    let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
+    let length = compressor.zlib_compress(bytes, &mut out).unwrap_or(0);
+    out.truncate(length);
+    out
 }
 
 /// `img` reduced to `tw`×`th` by area averaging, one axis after the other with the
@@ -666,10 +676,18 @@ mod tests {
         assert!(reduce(&img, 500, 500).is_none());
     }
 
+    /// The mask of `img`, inflated: a byte a pixel.
+    fn mask(img: &Image) -> Option<Vec<u8>> {
+        let mut pixels = vec![0; (img.width * img.height) as usize];
+        let length = libdeflater::Decompressor::new().zlib_decompress(img.alpha.as_ref()?, &mut pixels).ok()?;
+        assert_eq!(length, pixels.len(), "a byte a pixel");
+        Some(pixels)
+    }
+
     #[test]
     fn a_circle_is_an_alpha_mask() {
         let img = fit(Cow::Owned(DynamicImage::new_rgb8(400, 400)), Frame { shape: PhotoShape::Circle, ..BOX });
-        let a = img.alpha.expect("mask");
+        let a = mask(&img).expect("mask");
         let (w, h) = (img.width as usize, img.height as usize);
         assert_eq!(a[0], 0, "corner outside");
         assert_eq!(a[(h / 2) * w + w / 2], 255, "centre inside");
@@ -681,7 +699,7 @@ mod tests {
         rgba.put_pixel(50, 60, image::Rgba([255, 0, 0, 255]));
         let img = fit(Cow::Owned(DynamicImage::ImageRgba8(rgba)), Frame { greyscale: true, ..BOX });
         assert!(img.gray);
-        let a = img.alpha.expect("the file's transparency");
+        let a = mask(&img).expect("the file's transparency");
         assert!(a.contains(&0) && a.contains(&255));
     }
 

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 use crate::frame::Image;
 use crate::photo::Frame;
 
-const MAGIC: &[u8] = b"cvpdf prepared photo 1\n";
+/// Version 2: the mask is stored compressed.
+const MAGIC: &[u8] = b"cvpdf prepared photo 2\n";
 /// Entries kept; older ones are removed when a new one is written.
 const MAX_ENTRIES: usize = 64;
 
@@ -47,7 +48,7 @@ pub fn get(path: &PathBuf) -> Option<Image> {
     let (width, height, gray, alpha_len, jpeg_len) = (number()?, number()?, number()?, number()?, number()?);
     let alpha = take(alpha_len as usize)?.to_vec();
     let jpeg = take(jpeg_len as usize)?.to_vec();
-    if at != rest.len() || (alpha_len != 0 && alpha.len() as u64 != u64::from(width) * u64::from(height)) {
+    if at != rest.len() {
         return None;
     }
     Some(Image { width, height, jpeg, gray: gray == 1, alpha: (alpha_len != 0).then_some(alpha) })

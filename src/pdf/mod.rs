@@ -384,7 +384,10 @@ fn images(lo: &mut lopdf::Document, doc: &Document, images: &[crate::frame::Imag
                     "ColorSpace" => "DeviceGray",
                     "BitsPerComponent" => 8,
                 };
-                dict.set("SMask", lo.add_object(Stream::new(mask, alpha.clone())));
+                // Deflated where the photo was prepared.
+                let mut mask = Stream::new(mask, alpha.clone());
+                mask.dict.set("Filter", "FlateDecode");
+                dict.set("SMask", lo.add_object(mask));
             }
             lo.add_object(Stream::new(dict, img.jpeg.clone()).with_compression(false))
         })
