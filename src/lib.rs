@@ -65,29 +65,15 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
-// Parsed faces and shaped words are kept per thread and per set of font files, for the
-// next variant of a batch: parsing a face costs about a millisecond.
-thread_local! {
-    static BOOKS: std::cell::RefCell<Vec<([theme::Family; 3], layout::fonts::FontBook)>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// This thread's font book for `families`, taken out of `BOOKS` (or made).
-fn font_book(families: &[theme::Family; 3]) -> Result<layout::fonts::FontBook, String> {
-    BOOKS
-        .with_borrow_mut(|books| books.iter().position(|(f, _)| f == families).map(|i| books.swap_remove(i).1))
-        .map_or_else(|| layout::fonts::FontBook::with_files(families), Ok)
-}
-
 /// Gets this thread ready to render with `theme`, as its first render would: the
 /// theme's faces parsed with their shaping tables, a compressor made. Called while the
 /// profile is still being read, it takes that work off the render's path. A theme
 /// whose fonts cannot be read is left for `render` to report.
 pub fn warm(theme: &Theme) {
     let families = theme.families();
-    if let Ok(mut fonts) = font_book(&families) {
+    if let Ok(mut fonts) = layout::fonts::FontBook::for_thread(families) {
         fonts.warm(&families);
-        BOOKS.with_borrow_mut(|books| books.push((families, fonts)));
+        fonts.keep(families);
     }
     pdf::warm();
 }
@@ -148,7 +134,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
         debug: settings.debug,
     };
     let families = theme.families();
-    let mut fonts = font_book(&families).map_err(|e| {
+    let mut fonts = layout::fonts::FontBook::for_thread(families).map_err(|e| {
         vec![Diagnostic::error(e).help("a theme's fonts are serif, sans, or .ttf/.otf files beside it")]
     })?;
     let target = settings.fit_pages.or(theme.fit.pages);
@@ -201,7 +187,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
             lang: lang.to_string(),
         },
     };
-    BOOKS.with_borrow_mut(|books| books.push((families, fonts)));
+    fonts.keep(families);
     let pages = document.pages.len();
     // The text's part of the PDF is written while the photo may still be in the works.
     let without_images = pdf::prepare(&document, settings.epoch).map_err(|e| vec![Diagnostic::error(e)])?;
