@@ -99,6 +99,15 @@ fn main() -> ExitCode {
                 || {
                     let themes = themes.get_or_init(|| load_themes(&names, paper));
                     if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
+                        // The other core readies a font book of its own as well, for the
+                        // part of the text it sets (`layout::split`), once it has read the
+                        // profile.
+                        let for_other = theme.clone();
+                        rayon::spawn(move || {
+                            if std::thread::current().id() != this_thread {
+                                cvpdf::warm(&for_other);
+                            }
+                        });
                         cvpdf::warm(theme);
                     }
                 },

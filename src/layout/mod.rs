@@ -7,6 +7,7 @@ mod kern;
 pub mod linebreak;
 pub mod paragraph;
 mod ratings;
+mod split;
 mod triggers;
 
 use crate::compose::{Align, Block, Composed, Paragraph, TextStyle};
@@ -79,11 +80,15 @@ pub fn layout(composed: &Composed, theme: &Theme, fonts: &mut FontBook, opts: &O
     if with_sidebar {
         columns.push(Column { x: side_x, width: sidebar_width, rows: Vec::new() });
     }
-    for (col, blocks) in columns.iter_mut().zip([&composed.main, &composed.sidebar]) {
-        for block in blocks {
-            block_rows(&mut setter, block, col.width, opts.photo, &mut col.rows);
-        }
-    }
+    // The columns' blocks in reading order, each with its column.
+    let work: Vec<(usize, &Block)> = [&composed.main, &composed.sidebar]
+        .into_iter()
+        .take(columns.len())
+        .enumerate()
+        .flat_map(|(col, blocks)| blocks.iter().map(move |block| (col, block)))
+        .collect();
+    let settings = split::Settings { families: theme.families(), lang: opts.lang, rtl, photo: opts.photo };
+    split::set_columns(&mut setter, &work, &mut columns, settings);
 
     let column_top = |page: usize| if page == 0 { columns_top } else { top };
     let placements: Vec<Vec<flow::Placement>> =
