@@ -9,6 +9,7 @@ use cvpdf::diag::Diagnostic;
 use cvpdf::theme::{BUILT_IN, Theme};
 use rayon::prelude::*;
 
+mod awake;
 mod batch;
 mod cli;
 mod output;
@@ -77,21 +78,24 @@ fn main() -> ExitCode {
             // 0.1-3 ms to start a thread handed to it, which this thread sat waiting for.
             let _ = rayon::ThreadPoolBuilder::new().use_current_thread().build_global();
             if one_pdf {
-                stay_awake();
+                awake::stay_awake();
             }
             let themes: std::sync::OnceLock<Result<Vec<(String, Theme)>, Diagnostic>> = std::sync::OnceLock::new();
             let this_thread = std::thread::current().id();
-            // The photo, the longest part of a first render, is prepared on a thread of
-            // its own as soon as the profile and the theme are read, rather than once the
-            // text is composed. The render then finds it prepared, or being prepared
-            // (`photo::load` does it once). False when the theme is not read yet.
+            // The photo, the longest part of a first render, is prepared by the awake
+            // thread (or, when there is none, a thread of its own) as soon as the profile
+            // and the theme are read, rather than once the text is composed. The render
+            // then finds it prepared, or being prepared (`photo::load` does it once).
+            // False when the theme is not read yet.
             let prepare_photo = |results: &[Loaded]| {
                 let Some(Ok(loaded)) = themes.get() else { return false };
                 if let [Ok((profile, _))] = results
                     && let [(_, theme)] = loaded.as_slice()
                     && let Some((path, frame)) = cvpdf::photo_request(profile, theme)
+                    && let Some(preparation) = cvpdf::photo::preparation(&path, &[frame])
+                    && let Err(preparation) = awake::give(Box::new(preparation))
                 {
-                    cvpdf::photo::prepare_ahead(&path, &[frame]);
+                    std::thread::spawn(preparation);
                 }
                 true
             };
@@ -249,32 +253,6 @@ fn init(file: &Path) -> ExitCode {
 /// printed. What is left is memory the system takes back anyway; freeing it first (the
 /// font books and word caches, then the allocator handing its pages back) cost about a
 /// twentieth of a render.
-/// Keeps a second thread of rayon's spinning on the pool's queue for the length of a
-/// single render, instead of going to sleep whenever it runs out of work. The render
-/// hands work to it many times (the profile's reading, the hyphenation patterns, faces
-/// to subset, pages to write), each a fraction of a millisecond; a sleeping thread
-/// took 0.1-3 ms to wake on a virtual machine's idle core, so most of that work was
-/// done by the render's own thread while the other core slept. It spins for at most
-/// `AWAKE_FOR`, twice a three-page render's length, and costs that core's time: a few
-/// milliseconds of CPU for a millisecond less of waiting, and no more than `AWAKE_FOR`
-/// however long the document.
-fn stay_awake() {
-    const AWAKE_FOR: std::time::Duration = std::time::Duration::from_millis(30);
-    rayon::spawn_broadcast(|context| {
-        // Index 0 is the render's own thread; other cores, if any, sleep as usual.
-        if context.index() != 1 {
-            return;
-        }
-        cvpdf::pdf::warm();
-        let until = std::time::Instant::now() + AWAKE_FOR;
-        while std::time::Instant::now() < until {
-            if rayon::yield_now() != Some(rayon::Yield::Executed) {
-                std::thread::yield_now();
-            }
-        }
-    });
-}
-
 fn exit_now(code: u8) -> ! {
     use std::io::Write;
     let _ = std::io::stdout().flush();
