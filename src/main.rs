@@ -76,7 +76,16 @@ fn main() -> ExitCode {
             // subsetting and page contents later) is taken by the other core when that
             // core is awake, and done here otherwise. A virtual machine's idle core took
             // 0.1-3 ms to start a thread handed to it, which this thread sat waiting for.
-            let _ = rayon::ThreadPoolBuilder::new().use_current_thread().build_global();
+            // The pool is made as a pool of this thread's rather than rayon's global one:
+            // `build_global` waits for every thread to have started (0.5 ms here, the
+            // other core waking), where this thread has the theme to read meanwhile. The
+            // work handed out from this thread and the pool's go to this pool; a thread
+            // outside it that asked rayon would start the global one (none does: the
+            // photo's decoding makes a pool of its own, `photo::decode_jpeg_reduced`).
+            if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
+                // Kept for the process's life, as the global pool would be.
+                std::mem::forget(pool);
+            }
             if one_pdf {
                 awake::stay_awake();
             }
