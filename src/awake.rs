@@ -1,12 +1,13 @@
-//! The second core of a single render, kept awake: one of rayon's threads spins on the
-//! pool's queue for the length of the render instead of going to sleep whenever it
-//! runs out of work. The render hands work to it many times (the profile's reading,
-//! the hyphenation patterns, the last part of the text to set, faces to subset, pages
-//! to write), each a fraction of a millisecond; a sleeping thread took 0.1-3 ms to
-//! wake on a virtual machine's idle core, so most of that work was done by the
-//! render's own thread while the other core slept. The spinning costs that core's
-//! time: a few milliseconds of CPU for a millisecond or two less of waiting, and
-//! never more than `AWAKE_FOR` however long the document.
+//! The second core of a render, kept awake: one of rayon's threads spins on the pool's
+//! queue for the length of the render instead of going to sleep whenever it runs out
+//! of work, from the moment the pool is made, before the command line is read. The
+//! render hands work to it many times (the profile's reading, the hyphenation
+//! patterns, the last part of the text to set, faces to subset, pages to write), each
+//! a fraction of a millisecond; a sleeping thread took 0.1-3 ms to wake on a virtual
+//! machine's idle core, so most of that work was done by the render's own thread
+//! while the other core slept. The spinning costs that core's time: a few
+//! milliseconds of CPU for a millisecond or two less of waiting, and never more than
+//! `AWAKE_FOR` however long the document.
 //!
 //! The photo is given to this thread alone (`give`): the render waits for it, so its
 //! own thread must not take it from rayon's queues as it would a job of its own, and
@@ -23,7 +24,8 @@ pub type Work = Box<dyn FnOnce() + Send>;
 /// Whether the awake thread takes work, and the work given to it.
 static AWAKE: Mutex<(bool, Option<Work>)> = Mutex::new((false, None));
 
-/// Keeps the pool's second thread awake from now on, for at most `AWAKE_FOR`.
+/// Keeps the pool's second thread awake from now on, for at most `AWAKE_FOR`. In a
+/// batch it takes the batch's work as it comes, and is then a thread as any other.
 pub fn stay_awake() {
     rayon::spawn_broadcast(|context| {
         // Index 0 is the render's own thread; other cores, if any, sleep as usual.

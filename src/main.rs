@@ -21,6 +21,12 @@ mod watch;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // A render's pool is made before its command line is read: the other core's thread
+    // takes 0.4-0.6 ms to start on a virtual machine, as long as reading the command
+    // line takes, and is then ready for the profile as soon as its path is known.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "render") {
+        start_pool();
+    }
     let args = cli::Cli::parse();
     match args.command {
         cli::Command::Themes => {
@@ -72,23 +78,7 @@ fn main() -> ExitCode {
                 && names.len() == 1
                 && tag_sets.len() <= 1
                 && lang.as_deref().is_none_or(|l| l != "all" && !l.contains(','));
-            // This thread is one of rayon's: work it shares (the profile's reading here,
-            // subsetting and page contents later) is taken by the other core when that
-            // core is awake, and done here otherwise. A virtual machine's idle core took
-            // 0.1-3 ms to start a thread handed to it, which this thread sat waiting for.
-            // The pool is made as a pool of this thread's rather than rayon's global one:
-            // `build_global` waits for every thread to have started (0.5 ms here, the
-            // other core waking), where this thread has the theme to read meanwhile. The
-            // work handed out from this thread and the pool's go to this pool; a thread
-            // outside it that asked rayon would start the global one (none does: the
-            // photo's decoding makes a pool of its own, `photo::decode_jpeg_reduced`).
-            if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
-                // Kept for the process's life, as the global pool would be.
-                std::mem::forget(pool);
-            }
-            if one_pdf {
-                awake::stay_awake();
-            }
+            start_pool();
             let themes: std::sync::OnceLock<Result<Vec<(String, Theme)>, Diagnostic>> = std::sync::OnceLock::new();
             let this_thread = std::thread::current().id();
             // The photo, the longest part of a first render, is prepared by the awake
@@ -194,6 +184,30 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
         [path] => vec![cvpdf::model::load(path)],
         _ => paths.par_iter().map(|path| cvpdf::model::load(path)).collect(),
     }
+}
+
+/// Makes the render's thread pool, once, and keeps its second core awake.
+///
+/// This thread is one of rayon's: work it shares (the profile's reading, subsetting and
+/// page contents later) is taken by the other core when that core is awake, and done
+/// here otherwise. A virtual machine's idle core took 0.1-3 ms to start a thread handed
+/// to it, which this thread sat waiting for.
+///
+/// The pool is made as a pool of this thread's rather than rayon's global one:
+/// `build_global` waits for every thread to have started (0.5 ms here, the other core
+/// waking), where this thread has the command line and the theme to read meanwhile.
+/// The work handed out from this thread and the pool's go to this pool; a thread
+/// outside it that asked rayon would start the global one (none does: the photo's
+/// decoding makes a pool of its own, `photo::decode_jpeg_reduced`).
+fn start_pool() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
+            // Kept for the process's life, as the global pool would be.
+            std::mem::forget(pool);
+            awake::stay_awake();
+        }
+    });
 }
 
 /// Reads each theme named, with the paper size given on the command line.
