@@ -9,7 +9,6 @@ use cvpdf::diag::Diagnostic;
 use cvpdf::theme::{BUILT_IN, Theme};
 use rayon::prelude::*;
 
-mod awake;
 mod batch;
 mod cli;
 mod output;
@@ -81,20 +80,17 @@ fn main() -> ExitCode {
             start_pool();
             let themes: std::sync::OnceLock<Result<Vec<(String, Theme)>, Diagnostic>> = std::sync::OnceLock::new();
             let this_thread = std::thread::current().id();
-            // The photo, the longest part of a first render, is prepared by the awake
-            // thread (or, when there is none, a thread of its own) as soon as the profile
-            // and the theme are read, rather than once the text is composed. The render
-            // then finds it prepared, or being prepared (`photo::load` does it once).
-            // False when the theme is not read yet.
+            // The photo, the longest part of a first render, is prepared on a thread of
+            // its own as soon as the profile and the theme are read, rather than once the
+            // text is composed. The render then finds it prepared, or being prepared
+            // (`photo::load` does it once). False when the theme is not read yet.
             let prepare_photo = |results: &[Loaded]| {
                 let Some(Ok(loaded)) = themes.get() else { return false };
                 if let [Ok((profile, _))] = results
                     && let [(_, theme)] = loaded.as_slice()
                     && let Some((path, frame)) = cvpdf::photo_request(profile, theme)
-                    && let Some(preparation) = cvpdf::photo::preparation(&path, &[frame])
-                    && let Err(preparation) = awake::give(Box::new(preparation))
                 {
-                    std::thread::spawn(preparation);
+                    cvpdf::photo::prepare_ahead(&path, &[frame]);
                 }
                 true
             };
@@ -186,12 +182,11 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
     }
 }
 
-/// Makes the render's thread pool, once, and keeps its second core awake.
+/// Makes the render's thread pool, once.
 ///
 /// This thread is one of rayon's: work it shares (the profile's reading, subsetting and
-/// page contents later) is taken by the other core when that core is awake, and done
-/// here otherwise. A virtual machine's idle core took 0.1-3 ms to start a thread handed
-/// to it, which this thread sat waiting for.
+/// page contents later) is taken by the other core when that core is free, and done
+/// here otherwise. The pool's other thread makes its compressor as it starts.
 ///
 /// The pool is made as a pool of this thread's rather than rayon's global one:
 /// `build_global` waits for every thread to have started (0.5 ms here, the other core
@@ -202,10 +197,10 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
 fn start_pool() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
+        let pool = rayon::ThreadPoolBuilder::new().use_current_thread().start_handler(|_| cvpdf::pdf::warm()).build();
+        if let Ok(pool) = pool {
             // Kept for the process's life, as the global pool would be.
             std::mem::forget(pool);
-            awake::stay_awake();
         }
     });
 }

@@ -80,21 +80,13 @@ pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
 /// for all the frames (a batch's themes print it in three or four), which are then
 /// cropped and encoded side by side.
 pub fn prepare_ahead(path: &Path, frames: &[Frame]) {
-    if let Some(preparation) = preparation(path, frames) {
-        std::thread::spawn(preparation);
-    }
-}
-
-/// The work `prepare_ahead` does, for the caller to run where it likes, on a thread
-/// that nothing it runs waits for: the frames are claimed now, and a render that
-/// asks for one of them waits for this work to fill it. None when every frame is
-/// claimed already.
-pub fn preparation(path: &Path, frames: &[Frame]) -> Option<impl FnOnce() + Send + 'static> {
     // Claimed here, before any render can ask for one and prepare it again.
     let claims: Vec<(Frame, Claim)> =
         slots(path, frames).into_iter().filter_map(|(frame, slot)| Some((frame, slot.claim()?))).collect();
-    let path = path.to_path_buf();
-    (!claims.is_empty()).then_some(move || fill(&path, claims))
+    if !claims.is_empty() {
+        let path = path.to_path_buf();
+        std::thread::spawn(move || fill(&path, claims));
+    }
 }
 
 /// Fills each claim with `path` prepared for its frame: from the disk cache
