@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compares two cvpdf binaries on one render, runs interleaved (one of each in turn).
+"""Compares cvpdf binaries (two or more) on one render, runs interleaved (one of each in turn).
 
-    python3 tools/compare.py OLD_BINARY NEW_BINARY [N] [-- RENDER ARGS...]
+    python3 tools/compare.py OLD_BINARY NEW_BINARY [MORE_BINARIES...] [N] [-- RENDER ARGS...]
 
 Default: 101 runs of each on the three-page sample. On a shared VM the time of the
 same binary drifts by a third from one batch of runs to the next; interleaving
@@ -24,10 +24,12 @@ def main():
     if "--" in args:
         render = args[args.index("--") + 1:]
         args = args[: args.index("--")]
-    if len(args) not in (2, 3):
+    runs = int(args.pop()) if args and args[-1].isdigit() else 101
+    if len(args) < 2:
         raise SystemExit(__doc__)
-    binaries = {"old": os.path.abspath(args[0]), "new": os.path.abspath(args[1])}
-    runs = int(args[2]) if len(args) == 3 else 101
+    # Two binaries are old and new; more (a session's start, a midpoint, its end) by place.
+    names = ["old", "new"] if len(args) == 2 else [f"#{i + 1}" for i in range(len(args))]
+    binaries = {name: os.path.abspath(binary) for name, binary in zip(names, args)}
     out = tempfile.mkdtemp() + "/"  # a directory: right for one PDF and for a batch
     times = {name: ([], []) for name in binaries}
     for _ in range(runs):
