@@ -27,6 +27,9 @@ fn main() -> ExitCode {
     if std::env::args_os().nth(1).is_some_and(|a| a == "render") {
         start_pool();
         early::start(std::env::args_os());
+        // The other core's compressor, made once it has read the profile: jobs handed
+        // out from here are taken in the order given.
+        rayon::spawn(cvpdf::pdf::warm);
     }
     let args = cli::Cli::parse();
     match args.command {
@@ -188,7 +191,7 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
 ///
 /// This thread is one of rayon's: work it shares (the profile's reading, subsetting and
 /// page contents later) is taken by the other core when that core is free, and done
-/// here otherwise. The pool's other thread makes its compressor as it starts.
+/// here otherwise.
 ///
 /// The pool is made as a pool of this thread's rather than rayon's global one:
 /// `build_global` waits for every thread to have started (0.5 ms here, the other core
@@ -199,8 +202,7 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
 fn start_pool() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        let pool = rayon::ThreadPoolBuilder::new().use_current_thread().start_handler(|_| cvpdf::pdf::warm()).build();
-        if let Ok(pool) = pool {
+        if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
             // Kept for the process's life, as the global pool would be.
             std::mem::forget(pool);
         }
