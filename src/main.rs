@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 mod batch;
 mod cli;
-mod early;
 mod output;
 mod watch;
 
@@ -26,9 +25,7 @@ fn main() -> ExitCode {
     // line takes, and is then ready for the profile as soon as its path is known.
     if std::env::args_os().nth(1).is_some_and(|a| a == "render") {
         start_pool();
-        early::start(std::env::args_os());
-        // The other core's compressor, made once it has read the profile: jobs handed
-        // out from here are taken in the order given.
+        // The other core's compressor, made while this one reads the command line.
         rayon::spawn(cvpdf::pdf::warm);
     }
     let args = cli::Cli::parse();
@@ -182,8 +179,8 @@ type Loaded = Result<(cvpdf::model::Profile, Vec<Diagnostic>), Vec<Diagnostic>>;
 /// Reads each profile, several on every core.
 fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
     match paths {
-        [path] => vec![early::load(path)],
-        _ => paths.par_iter().map(|path| early::load(path)).collect(),
+        [path] => vec![cvpdf::model::load(path)],
+        _ => paths.par_iter().map(|path| cvpdf::model::load(path)).collect(),
     }
 }
 

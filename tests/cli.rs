@@ -975,8 +975,7 @@ fn garbage_empty_oversized_and_bomb_inputs_are_refused() {
 
 #[test]
 fn a_profile_renders_the_same_wherever_the_command_line_names_it() {
-    // Named right after `render`, the profile is read while the command line is parsed
-    // (src/early.rs); after an option, or twice, it is read as usual.
+    // Named first, after an option, twice, or after a file that is missing: each is read.
     let dir = tempfile::tempdir().unwrap();
     let profile = root().join("profiles/jonas-weber.yaml");
     let profile = profile.to_str().unwrap();
