@@ -22,7 +22,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     // A render's pool is made before its command line is read: the other core's thread
     // takes 0.4-0.6 ms to start on a virtual machine, as long as reading the command
-    // line takes, and is then ready for the profile as soon as its path is known.
+    // line takes, and is then ready for the profile as soon as its path is known. The
+    // command line has no options before its subcommand, so a render's is always first.
     if std::env::args_os().nth(1).is_some_and(|a| a == "render") {
         start_pool();
         // The other core's compressor, made while this one reads the command line.
@@ -79,7 +80,6 @@ fn main() -> ExitCode {
                 && names.len() == 1
                 && tag_sets.len() <= 1
                 && lang.as_deref().is_none_or(|l| l != "all" && !l.contains(','));
-            start_pool();
             let themes: std::sync::OnceLock<Result<Vec<(String, Theme)>, Diagnostic>> = std::sync::OnceLock::new();
             let this_thread = std::thread::current().id();
             // The photo, the longest part of a first render, is prepared on a thread of
@@ -184,7 +184,7 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
     }
 }
 
-/// Makes the render's thread pool, once.
+/// Makes the render's thread pool.
 ///
 /// This thread is one of rayon's: work it shares (the profile's reading, subsetting and
 /// page contents later) is taken by the other core when that core is free, and done
@@ -197,13 +197,10 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
 /// outside it that asked rayon would start the global one (none does: the photo's
 /// decoding makes a pool of its own, `photo::decode_jpeg_reduced`).
 fn start_pool() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
-            // Kept for the process's life, as the global pool would be.
-            std::mem::forget(pool);
-        }
-    });
+    if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
+        // Kept for the process's life, as the global pool would be.
+        std::mem::forget(pool);
+    }
 }
 
 /// Reads each theme named, with the paper size given on the command line.

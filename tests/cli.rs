@@ -980,31 +980,27 @@ fn a_profile_renders_the_same_wherever_the_command_line_names_it() {
     let profile = root().join("profiles/jonas-weber.yaml");
     let profile = profile.to_str().unwrap();
     let render = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_cvpdf"))
+        Command::new(env!("CARGO_BIN_EXE_cvpdf"))
             .args(args)
             .env("XDG_CACHE_HOME", test_cache())
             .env("SOURCE_DATE_EPOCH", "1700000000")
             .output()
-            .unwrap();
-        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+            .unwrap()
     };
     let first = dir.path().join("first.pdf");
     let after = dir.path().join("after.pdf");
-    render(&["render", profile, "-o", first.to_str().unwrap()]);
-    render(&["render", "-o", after.to_str().unwrap(), profile]);
+    for args in [["render", profile, "-o", first.to_str().unwrap()], ["render", "-o", after.to_str().unwrap(), profile]]
+    {
+        let o = render(&args);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    }
     assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&after).unwrap());
-    // The same file twice, and another first: each is read, and each error is told.
-    let o = cvpdf(&["render", "missing.yaml", profile, "-o", dir.path().to_str().unwrap()]);
+    let o = render(&["render", "missing.yaml", profile, "-o", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(stderr(&o).contains("missing.yaml") && stderr(&o).contains("cannot read the profile"), "{}", stderr(&o));
     let twice = dir.path().join("twice");
     std::fs::create_dir(&twice).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_cvpdf"))
-        .args(["render", profile, profile, "-o", twice.to_str().unwrap()])
-        .env("XDG_CACHE_HOME", test_cache())
-        .env("SOURCE_DATE_EPOCH", "1700000000")
-        .output()
-        .unwrap();
+    let o = render(&["render", profile, profile, "-o", twice.to_str().unwrap()]);
     assert!(o.status.success() && stderr(&o).contains("rendered 2 PDFs"), "{}", stderr(&o));
     assert_eq!(std::fs::read(twice.join("jonas-weber.pdf")).unwrap(), std::fs::read(&first).unwrap());
 }

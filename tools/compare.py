@@ -36,10 +36,7 @@ def main():
     names = ["old", "new"] if len(args) == 2 else [f"#{i + 1}" for i in range(len(args))]
     source = {name: os.path.abspath(binary) for name, binary in zip(names, args)}
     fresh = tempfile.mkdtemp()
-    binaries = {}
-    for i, (name, binary) in enumerate(zip(names, args)):
-        binaries[name] = os.path.join(fresh, f"{i}-{os.path.basename(binary)}")
-        shutil.copy2(binary, binaries[name])
+    binaries = {name: shutil.copy2(path, os.path.join(fresh, name)) for name, path in source.items()}
     out = tempfile.mkdtemp() + "/"  # a directory: right for one PDF and for a batch
     times = {name: ([], []) for name in binaries}
     for _ in range(runs):

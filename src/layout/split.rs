@@ -20,9 +20,9 @@ use crate::theme::Family;
 /// The share of the text the other thread sets: a third, for it starts later (it
 /// takes the work from this thread's queue once it has read the profile and the
 /// hyphenation patterns), reads its faces as it first uses them, and shapes again
-/// words this thread has shaped. Interleaved runs against two fifths: text-only
-/// sample 7.92 -> 7.17 ms, ten times its text 20.5 -> 18.8, one-page 5.48 -> 4.96;
-/// the last block alone was as fast for the first two and 2.4 ms slower for the long.
+/// words this thread has shaped. Against two fifths (fresh copies of both binaries,
+/// runs interleaved): the samples the same, ten times the text 24.4 -> 23.2 ms and
+/// 3.6 ms less CPU; the last block alone was 2.4 ms slower for the long one.
 const THEIR_SHARE: f32 = 1.0 / 3.0;
 
 /// What setting needs besides the blocks, the same on either thread.
