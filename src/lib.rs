@@ -24,6 +24,7 @@
 //! assert_eq!(errors[0].to_string().lines().next(), Some("error: cv.yaml:2:1: unknown field `headlin` at the top level"));
 //! ```
 
+pub mod claim;
 pub mod compose;
 pub mod diag;
 pub mod frame;

@@ -96,34 +96,39 @@ fn main() -> ExitCode {
                 }
                 true
             };
-            let ((), (results, photo_started)) = rayon::join(
-                || {
-                    let themes = themes.get_or_init(|| load_themes(&names, paper));
-                    if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
-                        // The other core readies a font book of its own as well, for the
-                        // part of the text it sets (`layout::split`), once it has read the
-                        // profile.
-                        let for_other = theme.clone();
-                        rayon::spawn(move || {
-                            if std::thread::current().id() != this_thread {
-                                cvpdf::warm(&for_other);
-                            }
-                        });
-                        cvpdf::warm(theme);
-                    }
-                },
-                || {
-                    let results = load_profiles(&profiles);
-                    // Read on the other core, with the theme read meanwhile: this core
-                    // starts the photo now, while the other still readies the fonts.
-                    let early = one_pdf && std::thread::current().id() != this_thread && prepare_photo(&results);
-                    (results, early)
-                },
-            );
+            let read = || {
+                let results = load_profiles(&profiles);
+                // Read on the other core, with the theme read meanwhile: this core
+                // starts the photo now, while the other still readies the fonts.
+                let early = one_pdf && std::thread::current().id() != this_thread && prepare_photo(&results);
+                (results, early)
+            };
+            // The profile is read by the other core, if it is free, while this one reads the
+            // theme and readies its fonts; this core then waits awake (`claim`).
+            let profile_read = cvpdf::claim::Claim::default();
+            let (results, photo_started) = rayon::in_place_scope(|scope| {
+                scope.spawn(|_| {
+                    profile_read.run(read);
+                });
+                let themes = themes.get_or_init(|| load_themes(&names, paper));
+                if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
+                    // The other core readies a font book of its own as well, for the
+                    // part of the text it sets (`layout::split`), once it has read the
+                    // profile.
+                    let for_other = theme.clone();
+                    rayon::spawn(move || {
+                        if std::thread::current().id() != this_thread {
+                            cvpdf::warm(&for_other);
+                        }
+                    });
+                    cvpdf::warm(theme);
+                }
+                profile_read.get(read)
+            });
             if one_pdf && !photo_started {
                 prepare_photo(&results);
             }
-            let themes = match themes.into_inner().expect("the join's first half read the themes") {
+            let themes = match themes.into_inner().expect("the themes were read above") {
                 Ok(themes) => themes,
                 Err(d) => {
                     report(&[d]);

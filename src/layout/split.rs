@@ -1,6 +1,10 @@
-//! The columns' blocks set on two cores: the last of them, about two fifths of the
-//! text, by another thread with a font book of its own, while this thread sets the
-//! rest. Setting is most of layout, and a single render has a second core to spare.
+//! The columns' blocks set on two cores: this thread takes them from the first on,
+//! another thread with a font book of its own from the last back, until they meet.
+//! Setting is most of layout, and a single render has a second core to spare. The
+//! blocks are claimed one at a time rather than split beforehand: the other core
+//! starts late by an amount that varies (0.1-2 ms on a virtual machine), and sets more
+//! slowly at first (it reads its faces as it first uses them, and shapes again words
+//! this thread has shaped), so that any fixed share left one waiting for the other.
 //!
 //! A font book cannot move between threads (allsorts keeps its caches in `Rc`), so
 //! the other thread sets with its own, kept from its last document or made. Its rows
@@ -8,22 +12,18 @@
 //! this book's, in the same places. Otherwise, or when no other thread took the
 //! work, this thread sets those blocks itself, as it did all of them before.
 
+use std::ops::Range;
+use std::sync::Mutex;
+
 use super::flow::Row;
 use super::fonts::FontBook;
 use super::hyphenate::Hyphenator;
 use super::paragraph::Setter;
 use super::{Column, block_rows};
-use crate::compose::{Block, Paragraph};
+use crate::claim::Claim;
+use crate::compose::Block;
 use crate::frame::Face;
 use crate::theme::Family;
-
-/// The share of the text the other thread sets: a third, for it starts later (it
-/// takes the work from this thread's queue once it has read the profile and the
-/// hyphenation patterns), reads its faces as it first uses them, and shapes again
-/// words this thread has shaped. Against two fifths (fresh copies of both binaries,
-/// runs interleaved): the samples the same, ten times the text 24.4 -> 23.2 ms and
-/// 3.6 ms less CPU; the last block alone was 2.4 ms slower for the long one.
-const THEIR_SHARE: f32 = 1.0 / 3.0;
 
 /// What setting needs besides the blocks, the same on either thread.
 #[derive(Clone, Copy)]
@@ -34,25 +34,45 @@ pub struct Settings<'a> {
     pub photo: Option<f32>,
 }
 
+/// The blocks no thread has claimed yet, by their places in the work.
+struct Unclaimed(Mutex<Range<usize>>);
+
+impl Unclaimed {
+    fn first(&self) -> Option<usize> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next()
+    }
+    fn last(&self) -> Option<usize> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next_back()
+    }
+    /// Where the blocks claimed from the back begin.
+    fn back(&self) -> usize {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).end
+    }
+}
+
 /// Sets `work` (each block with its column) into the columns' rows, in order.
 pub fn set_columns(setter: &mut Setter, work: &[(usize, &Block)], columns: &mut [Column], settings: Settings) {
     let widths: Vec<f32> = columns.iter().map(|c| c.width).collect();
-    let (ours, theirs) = work.split_at(split_point(work));
-    let mut set_there = None;
-    rayon::in_place_scope(|scope| {
+    let unclaimed = Unclaimed(Mutex::new(0..work.len()));
+    // None from this thread: it sets them itself, below.
+    let theirs_set = Claim::default();
+    let set_there = rayon::in_place_scope(|scope| {
         let this_thread = std::thread::current().id();
-        let (widths, set_there) = (&widths, &mut set_there);
+        let (widths, unclaimed, theirs_set) = (&widths, &unclaimed, &theirs_set);
         scope.spawn(move |_| {
-            // Taken back by this thread once it is done with its own: it sets them
-            // below, with its own book.
+            // Left to this thread if it takes the job back: it sets them with its own book.
             if std::thread::current().id() != this_thread {
-                *set_there = set_elsewhere(theirs, widths, settings);
+                theirs_set.run(|| set_elsewhere(work, unclaimed, widths, settings));
             }
         });
-        for (col, block) in ours {
-            block_rows(setter, block, widths[*col], settings.photo, &mut columns[*col].rows);
+        while let Some(i) = unclaimed.first() {
+            let (col, block) = work[i];
+            block_rows(setter, block, widths[col], settings.photo, &mut columns[col].rows);
         }
+        theirs_set.get(|| None)
     });
+    // The blocks from here on were claimed by the other thread.
+    let theirs = unclaimed.back();
     match set_there {
         Some(there) if same_places(&there.faces, &setter.fonts.faces()) => {
             for (col, rows) in there.rows {
@@ -61,22 +81,28 @@ pub fn set_columns(setter: &mut Setter, work: &[(usize, &Block)], columns: &mut 
             setter.missing.extend(there.missing);
         }
         _ => {
-            for (col, block) in theirs {
+            for (col, block) in &work[theirs..] {
                 block_rows(setter, block, widths[*col], settings.photo, &mut columns[*col].rows);
             }
         }
     }
 }
 
-/// Blocks set on another thread: their rows by column, the characters no face had,
-/// and the faces of the book they were set with.
+/// Blocks set on another thread: their rows by column, in order, the characters no
+/// face had, and the faces of the book they were set with.
 struct SetElsewhere {
     rows: Vec<(usize, Vec<Row>)>,
     missing: Vec<(char, String)>,
     faces: Vec<Face>,
 }
 
-fn set_elsewhere(work: &[(usize, &Block)], widths: &[f32], settings: Settings) -> Option<SetElsewhere> {
+/// Sets the blocks of `work` it claims, from the last back, until none is left.
+fn set_elsewhere(
+    work: &[(usize, &Block)],
+    unclaimed: &Unclaimed,
+    widths: &[f32],
+    settings: Settings,
+) -> Option<SetElsewhere> {
     let mut fonts = FontBook::for_thread(settings.families).ok()?;
     let mut hyphenator = Hyphenator::default();
     let mut missing = Vec::new();
@@ -87,14 +113,14 @@ fn set_elsewhere(work: &[(usize, &Block)], widths: &[f32], settings: Settings) -
         rtl: settings.rtl,
         missing: &mut missing,
     };
-    let rows = work
-        .iter()
-        .map(|(col, block)| {
-            let mut rows = Vec::new();
-            block_rows(&mut setter, block, widths[*col], settings.photo, &mut rows);
-            (*col, rows)
-        })
-        .collect();
+    let mut rows = Vec::new();
+    while let Some(i) = unclaimed.last() {
+        let (col, block) = work[i];
+        let mut block_set = Vec::new();
+        block_rows(&mut setter, block, widths[col], settings.photo, &mut block_set);
+        rows.push((col, block_set));
+    }
+    rows.reverse();
     let faces = fonts.faces();
     fonts.keep(settings.families);
     Some(SetElsewhere { rows, missing, faces })
@@ -108,37 +134,10 @@ fn same_places(theirs: &[Face], ours: &[Face]) -> bool {
         })
 }
 
-/// Where the other thread's share of `work` begins: the last blocks holding about
-/// `THEIR_SHARE` of the text.
-fn split_point(work: &[(usize, &Block)]) -> usize {
-    let total: usize = work.iter().map(|(_, b)| weight(b)).sum();
-    let mut theirs = 0;
-    for (i, (_, block)) in work.iter().enumerate().rev() {
-        theirs += weight(block);
-        if theirs as f32 >= total as f32 * THEIR_SHARE {
-            return i;
-        }
-    }
-    0
-}
-
-/// How much setting a block takes, roughly: its characters.
-fn weight(block: &Block) -> usize {
-    let text = |p: &Paragraph| p.runs.iter().map(|r| r.text.len()).sum::<usize>();
-    match block {
-        Block::Header { lines, .. } => lines.iter().map(text).sum(),
-        Block::Photo { .. } => 0,
-        Block::Heading { para, .. } | Block::Paragraph(para) => text(para),
-        Block::Row { main, aside, .. } => text(main) + aside.as_ref().map_or(0, text),
-        Block::Ratings { cells, .. } => cells.iter().map(|c| c.name.len() + c.text.len()).sum(),
-        Block::Keep(blocks) => blocks.iter().map(weight).sum(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compose::{Align, TextStyle};
+    use crate::compose::{Align, Paragraph, TextStyle};
     use crate::theme::Color;
 
     const FAMILIES: [Family; 3] = [Family::Serif, Family::Sans, Family::Sans];
@@ -184,12 +183,30 @@ mod tests {
     fn blocks_set_on_another_thread_are_the_blocks_set_here() {
         let blocks = blocks();
         let work: Vec<(usize, &Block)> = blocks.iter().map(|b| (0, b)).collect();
-        let there = std::thread::scope(|s| s.spawn(|| set_elsewhere(&work, &[300.0], SETTINGS)).join().unwrap())
-            .expect("a book for the bundled families");
+        let unclaimed = Unclaimed(Mutex::new(0..work.len()));
+        let there =
+            std::thread::scope(|s| s.spawn(|| set_elsewhere(&work, &unclaimed, &[300.0], SETTINGS)).join().unwrap())
+                .expect("a book for the bundled families");
+        assert_eq!((unclaimed.first(), unclaimed.back()), (None, 0), "every block claimed");
         assert!(same_places(&there.faces, &FontBook::with_files(&FAMILIES).unwrap().faces()));
         let rows: Vec<&Row> = there.rows.iter().flat_map(|(_, rows)| rows).collect();
         assert!(rows.len() > 12, "several lines a block");
         assert_eq!(format!("{rows:?}"), set_here(&work, 300.0));
+    }
+
+    #[test]
+    fn the_other_thread_sets_only_the_blocks_left_after_this_ones() {
+        let blocks = blocks();
+        let work: Vec<(usize, &Block)> = blocks.iter().map(|b| (0, b)).collect();
+        let unclaimed = Unclaimed(Mutex::new(0..work.len()));
+        for _ in 0..8 {
+            unclaimed.first();
+        }
+        let there = set_elsewhere(&work, &unclaimed, &[300.0], SETTINGS).expect("a book for the bundled families");
+        assert_eq!(there.rows.len(), 4, "one entry a block");
+        assert_eq!(unclaimed.back(), 8);
+        let rows: Vec<&Row> = there.rows.iter().flat_map(|(_, rows)| rows).collect();
+        assert_eq!(format!("{rows:?}"), set_here(&work[8..], 300.0), "in reading order");
     }
 
     #[test]
@@ -233,13 +250,5 @@ mod tests {
         assert!(!same_places(&[face("A", b"a"), face("C", b"c")], &ours), "a face this book lacks");
         assert!(!same_places(&[face("B", b"b")], &ours), "a face in another place");
         assert!(!same_places(&[face("A", b"a"), face("B", b"b"), face("C", b"c")], &ours));
-    }
-
-    #[test]
-    fn the_other_thread_gets_the_last_two_fifths_of_the_text() {
-        let blocks = blocks();
-        let work: Vec<(usize, &Block)> = blocks.iter().map(|b| (0, b)).collect();
-        let at = split_point(&work);
-        assert!((6..=8).contains(&at), "{at} of 12 equal blocks");
     }
 }

@@ -15,8 +15,6 @@ use printpdf::{
     PdfSaveOptions, Pt, Rect, TextItem,
 };
 
-use rayon::prelude::*;
-
 use self::content::PageFont;
 use crate::frame::{Document, Item};
 
@@ -84,21 +82,20 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         }
     }
     // Subsetting is a fifth of the work of a render, one face at a time: the faces
-    // are subset, and deflated, on every core.
-    let subsets: Vec<_> = used
-        .par_iter()
-        .map(|(face, glyphs)| {
-            let source = &doc.faces[*face];
-            let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs);
-            (
-                *face,
-                sub.map(|sub| {
-                    let packed = deflated(&sub.bytes);
-                    (sub, packed)
-                }),
-            )
-        })
-        .collect();
+    // are subset, and deflated, on this core and another when it is free.
+    let faces: Vec<(&usize, &BTreeSet<(u16, &str)>)> = used.iter().collect();
+    let subset_one = |&(face, glyphs): &(&usize, &BTreeSet<(u16, &str)>)| {
+        let source = &doc.faces[*face];
+        let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs);
+        (
+            *face,
+            sub.map(|sub| {
+                let packed = deflated(&sub.bytes);
+                (sub, packed)
+            }),
+        )
+    };
+    let ((), subsets) = crate::claim::map_from_both_ends(&faces, subset_one, || ());
     let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
     // printpdf writes a font, its widths and its ToUnicode map for the glyphs shown
     // with it: each font shows all its glyphs once, on the first page, in a stream
@@ -140,45 +137,44 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     }
 
     // The pages' contents are written, and deflated, on the other core while printpdf
-    // makes the document (fonts with their widths and ToUnicode maps, links) on this one.
-    let mut streams = vec![(Vec::new(), None); doc.pages.len()];
-    let mut lo = rayon::in_place_scope(|scope| {
-        // A job a page: the other core takes them from the first page on, this thread
-        // from the last back once printpdf is done.
-        for (stream, page) in streams.iter_mut().zip(&doc.pages) {
-            let fonts = &fonts;
-            scope.spawn(move |_| *stream = page_content(page, fonts));
-        }
-        let mut pages = Vec::new();
-        for (index, page) in doc.pages.iter().enumerate() {
-            let h = page.height;
-            let mut ops = if index == 0 { std::mem::take(&mut registration) } else { Vec::new() };
-            for item in &page.items {
-                if let Item::Link { x, y, w, h: lh, uri } = item {
-                    ops.push(Op::LinkAnnotation {
-                        link: LinkAnnotation::new(
-                            Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
-                            Actions::Uri(uri.clone()),
-                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
-                            None,
-                            None,
-                        ),
-                    });
+    // makes the document (fonts with their widths and ToUnicode maps, links) on this one;
+    // this thread then writes those left, from the last page back.
+    let fonts_ref = &fonts;
+    let (mut lo, streams) = crate::claim::map_from_both_ends(
+        &doc.pages,
+        |page| page_content(page, fonts_ref),
+        || {
+            let mut pages = Vec::new();
+            for (index, page) in doc.pages.iter().enumerate() {
+                let h = page.height;
+                let mut ops = if index == 0 { std::mem::take(&mut registration) } else { Vec::new() };
+                for item in &page.items {
+                    if let Item::Link { x, y, w, h: lh, uri } = item {
+                        ops.push(Op::LinkAnnotation {
+                            link: LinkAnnotation::new(
+                                Rect::from_xywh(Pt(*x), Pt(h - y - lh), Pt(*w), Pt(*lh)),
+                                Actions::Uri(uri.clone()),
+                                Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                                None,
+                                None,
+                            ),
+                        });
+                    }
                 }
+                let mm = |pt: f32| Mm(pt * 25.4 / 72.0);
+                pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
             }
-            let mm = |pt: f32| Mm(pt * 25.4 / 72.0);
-            pages.push(PdfPage::new(mm(page.width), mm(page.height), ops));
-        }
-        pdf.with_pages(pages);
-        let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
-        let mut warnings = Vec::new();
-        let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
-        // What needs no page contents is done while they are written.
-        exact_widths(&mut lo, &fonts);
-        drop_contents(&mut lo);
-        compress(&mut lo, programs);
-        lo
-    });
+            pdf.with_pages(pages);
+            let options = PdfSaveOptions { subset_fonts: false, image_optimization: None, ..PdfSaveOptions::default() };
+            let mut warnings = Vec::new();
+            let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
+            // What needs no page contents is done while they are written.
+            exact_widths(&mut lo, fonts_ref);
+            drop_contents(&mut lo);
+            compress(&mut lo, programs);
+            lo
+        },
+    );
     contents(&mut lo, streams);
     finish(&mut lo, doc);
     Ok(WithoutImages(lo))
