@@ -28,6 +28,7 @@ pub mod claim;
 pub mod compose;
 pub mod diag;
 pub mod frame;
+pub mod heap;
 pub mod layout;
 pub mod locale;
 pub mod localize;
@@ -99,7 +100,12 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     // The portrait is prepared on another thread while the text is set: decoding,
     // cropping and encoding it costs about as much as the layout.
     let request = photo_request(profile, theme);
-    let mut pending = request.clone().map(|(path, frame)| std::thread::spawn(move || photo::load(&path, frame)));
+    let mut pending = request.clone().map(|(path, frame)| {
+        std::thread::spawn(move || {
+            heap::elsewhere();
+            photo::load(&path, frame)
+        })
+    });
     let wait = |handle: std::thread::JoinHandle<Result<frame::Image, String>>| {
         let message = match handle.join() {
             Ok(Ok(image)) => return Ok(image),

@@ -85,7 +85,10 @@ pub fn prepare_ahead(path: &Path, frames: &[Frame]) {
         slots(path, frames).into_iter().filter_map(|(frame, slot)| Some((frame, slot.claim()?))).collect();
     if !claims.is_empty() {
         let path = path.to_path_buf();
-        std::thread::spawn(move || fill(&path, claims));
+        std::thread::spawn(move || {
+            crate::heap::elsewhere();
+            fill(&path, claims)
+        });
     }
 }
 
