@@ -172,14 +172,18 @@ fn main() -> ExitCode {
                     Ok((pages, warnings)) => {
                         report(warnings.iter().filter(|w| told.insert(w.to_string())));
                         if !several {
-                            eprintln!("wrote {} ({pages} page{})", v.out.display(), if *pages == 1 { "" } else { "s" });
+                            say(format_args!(
+                                "wrote {} ({pages} page{})",
+                                v.out.display(),
+                                if *pages == 1 { "" } else { "s" }
+                            ));
                         }
                     }
                     Err(ds) => report(ds),
                 }
             }
             if several {
-                eprintln!("{}", batch::summary(&variants, &outcomes, started));
+                say(batch::summary(&variants, &outcomes, started));
             }
             let failed = failed + outcomes.iter().filter(|o| o.is_err()).count();
             exit_now(if failed > 0 { 1 } else { 0 })
@@ -292,8 +296,15 @@ fn exit_now(code: u8) -> ! {
     unsafe { libc::_exit(i32::from(code)) }
 }
 
+/// Prints `text` and a newline on stderr in one write: `eprintln!` wrote a line's
+/// pieces one by one (7 writes for "wrote cv.pdf (3 pages)", more for a diagnostic).
+fn say(text: impl std::fmt::Display) {
+    use std::io::Write;
+    let _ = std::io::stderr().write_all(format!("{text}\n").as_bytes());
+}
+
 pub(crate) fn report<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) {
     for d in diagnostics {
-        eprintln!("{d}");
+        say(d);
     }
 }
