@@ -60,15 +60,14 @@ impl<R> Claim<R> {
     /// thread that did, awaited. The work itself must not wait for another claim's:
     /// two threads could then each wait for the other.
     pub fn get(&self, work: impl FnOnce() -> R) -> R {
-        if self.state.compare_exchange(FREE, TAKEN, Ordering::AcqRel, Ordering::Acquire).is_ok() {
-            let result = work();
-            self.state.store(DONE, Ordering::Release);
-            return result;
+        let mut work = Some(work);
+        if !self.run(|| work.take().expect("run does its work at most once")()) {
+            self.wait();
         }
-        self.wait();
         let done = self.result.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-        // None: the claiming thread panicked, or the result was taken already.
-        done.unwrap_or_else(work)
+        // None: the claiming thread panicked, or the result was taken already; the work
+        // is then still here to do.
+        done.unwrap_or_else(|| work.take().expect("no result, so the work was not done here")())
     }
 
     /// Waits while the work is being done elsewhere: doing the pool's pending jobs, or

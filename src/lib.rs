@@ -100,12 +100,7 @@ pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings)
     // The portrait is prepared on another thread while the text is set: decoding,
     // cropping and encoding it costs about as much as the layout.
     let request = photo_request(profile, theme);
-    let mut pending = request.clone().map(|(path, frame)| {
-        std::thread::spawn(move || {
-            heap::elsewhere();
-            photo::load(&path, frame)
-        })
-    });
+    let mut pending = request.clone().map(|(path, frame)| photo::load_apart(path, frame));
     let wait = |handle: std::thread::JoinHandle<Result<frame::Image, String>>| {
         let message = match handle.join() {
             Ok(Ok(image)) => return Ok(image),

@@ -65,6 +65,20 @@ fn slots(path: &Path, frames: &[Frame]) -> Vec<(Frame, Arc<Slot>)> {
         .collect()
 }
 
+/// Runs `work` on a thread of its own, which keeps off the allocator's region: a
+/// photo's buffers are many megabytes, freed soon (`heap::elsewhere`).
+fn apart<R: Send + 'static>(work: impl FnOnce() -> R + Send + 'static) -> std::thread::JoinHandle<R> {
+    std::thread::spawn(move || {
+        crate::heap::elsewhere();
+        work()
+    })
+}
+
+/// `load`, on a thread of its own.
+pub fn load_apart(path: std::path::PathBuf, frame: Frame) -> std::thread::JoinHandle<Result<Image, String>> {
+    apart(move || load(&path, frame))
+}
+
 /// Loads `path` for `frame`, once per process for each file and frame; the error
 /// says what is wrong.
 pub fn load(path: &Path, frame: Frame) -> Result<Image, String> {
@@ -85,10 +99,7 @@ pub fn prepare_ahead(path: &Path, frames: &[Frame]) {
         slots(path, frames).into_iter().filter_map(|(frame, slot)| Some((frame, slot.claim()?))).collect();
     if !claims.is_empty() {
         let path = path.to_path_buf();
-        std::thread::spawn(move || {
-            crate::heap::elsewhere();
-            fill(&path, claims)
-        });
+        apart(move || fill(&path, claims));
     }
 }
 

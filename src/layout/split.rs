@@ -38,15 +38,18 @@ pub struct Settings<'a> {
 struct Unclaimed(Mutex<Range<usize>>);
 
 impl Unclaimed {
+    fn range(&self) -> std::sync::MutexGuard<'_, Range<usize>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
     fn first(&self) -> Option<usize> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next()
+        self.range().next()
     }
     fn last(&self) -> Option<usize> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).next_back()
+        self.range().next_back()
     }
     /// Where the blocks claimed from the back begin.
     fn back(&self) -> usize {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).end
+        self.range().end
     }
 }
 
