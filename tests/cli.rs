@@ -1004,3 +1004,27 @@ fn a_profile_renders_the_same_wherever_the_command_line_names_it() {
     assert!(o.status.success() && stderr(&o).contains("rendered 2 PDFs"), "{}", stderr(&o));
     assert_eq!(std::fs::read(twice.join("jonas-weber.pdf")).unwrap(), std::fs::read(&first).unwrap());
 }
+
+/// The binary needs no dynamic loader (tools/rustc-static-bin): no `PT_INTERP` among
+/// its program headers, and a `PT_DYNAMIC` one, which makes it a static PIE whose
+/// address is still randomised.
+#[cfg(all(target_os = "linux", target_env = "gnu", target_pointer_width = "64"))]
+#[test]
+fn the_binary_is_a_static_pie() {
+    const PT_DYNAMIC: u32 = 2;
+    const PT_INTERP: u32 = 3;
+    let elf = std::fs::read(env!("CARGO_BIN_EXE_cvpdf")).unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    let u16_at = |at: usize| u16::from_le_bytes([elf[at], elf[at + 1]]) as usize;
+    let phoff = u64::from_le_bytes(elf[0x20..0x28].try_into().unwrap()) as usize;
+    let (size, count) = (u16_at(0x36), u16_at(0x38));
+    let kinds: Vec<u32> = (0..count)
+        .map(|i| {
+            let at = phoff + i * size;
+            u32::from_le_bytes(elf[at..at + 4].try_into().unwrap())
+        })
+        .collect();
+    assert!(!kinds.contains(&PT_INTERP), "the binary asks for a dynamic loader");
+    assert!(kinds.contains(&PT_DYNAMIC), "the binary is not position-independent");
+    assert_eq!(u16_at(0x10), 3, "ET_DYN: loaded at a random address");
+}
