@@ -52,7 +52,7 @@ pub fn read(source: &str) -> Option<Node> {
                 if anchor != 0 || tag.is_some() {
                     return None;
                 }
-                Node { value: scalar(&text, style)?, pos }
+                Node { value: scalar(&text, style == ScalarStyle::Plain)?, pos }
             }
             Event::SequenceStart(_, anchor, tag) => {
                 if anchor != 0 || tag.is_some() || stack.len() >= MAX_DEPTH {
@@ -108,8 +108,8 @@ pub fn read(source: &str) -> Option<Node> {
 /// for a number-like scalar left to serde-saphyr. A number starts with a digit, a
 /// sign or a point, and has none of the characters no number has (a space, a slash,
 /// most letters: `13mm` is text).
-fn scalar(text: &str, style: ScalarStyle) -> Option<Value> {
-    if style != ScalarStyle::Plain {
+pub(super) fn scalar(text: &str, plain: bool) -> Option<Value> {
+    if !plain {
         return Some(Value::Str(text.to_string()));
     }
     let value = match text {

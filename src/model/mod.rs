@@ -6,6 +6,7 @@ mod decode;
 mod events;
 mod jsonresume;
 pub mod node;
+mod scan;
 pub mod schema;
 
 use std::path::{Path, PathBuf};

@@ -215,8 +215,11 @@ pub fn options() -> serde_saphyr::Options {
     options
 }
 
+///
+/// Tried in turn, fastest first: the scanner for the common shapes (`scan`), the
+/// parser's events for other plain documents (`events`), serde-saphyr for the rest.
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
-    match super::events::read(source) {
+    match super::scan::read(source).or_else(|| super::events::read(source)) {
         Some(node) => Ok(node),
         None => parse_with_serde(source),
     }
@@ -338,6 +341,128 @@ mod tests {
             assert_eq!(Some(&node), expected.as_ref().ok(), "{source:?}");
         }
         assert!(fast > snippets.len() / 3, "{fast}");
+    }
+
+    /// The YAML files of the project: profiles, locales, themes, the starter profile,
+    /// RenderCV's copy of the sample, YAML fixtures; with their paths.
+    fn corpus() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sources = Vec::new();
+        for dir in ["profiles", "locales", "layouts", "src", "bench/rendercv", "tests/fixtures"] {
+            let mut paths: Vec<_> = std::fs::read_dir(root.join(dir)).unwrap().flatten().map(|e| e.path()).collect();
+            paths.sort();
+            for path in paths {
+                if path.extension().is_some_and(|e| e == "yaml") {
+                    let source = std::fs::read_to_string(&path).unwrap();
+                    sources.push((path, source));
+                }
+            }
+        }
+        sources
+    }
+
+    /// Every document the scanner reads, it reads as serde-saphyr does: the project's
+    /// files, and thousands of pieces of them changed at random (a character taken
+    /// out, put in or doubled, a line indented or not, two lines swapped), most of
+    /// which it must leave to serde-saphyr.
+    #[test]
+    fn scanned_documents_read_as_serde_saphyr_reads_them() {
+        let corpus = corpus();
+        for (path, source) in &corpus {
+            // RenderCV's phone number, +33-4-..., is a scalar `scalar` leaves to serde-saphyr.
+            let Some(node) = super::super::scan::read(source) else {
+                assert!(path.ends_with("bench/rendercv/camille-durand.yaml"), "not scanned: {}", path.display());
+                continue;
+            };
+            assert_eq!(Ok(&node), parse_with_serde(source).as_ref().map_err(|e| &e.message), "{}", path.display());
+            // The same with Windows line breaks.
+            let windows = source.replace('\n', "\r\n");
+            let node = super::super::scan::read(&windows).unwrap_or_else(|| panic!("not scanned: {}", path.display()));
+            assert_eq!(Ok(&node), parse_with_serde(&windows).as_ref().map_err(|e| &e.message), "{}", path.display());
+        }
+        // Each shape the scanner reads, read as serde-saphyr reads it.
+        let shapes = [
+            "a: 1\nb:\n  c: x # note\n  d: [p, {q: r}, 'it''s', \"\\u00e9\\t\\\"\"]\ne:\n- s\n-\n- t: u\n  v: w\nf:\n",
+            "# head\n\nname: Zoé Ürkmez\nvilles: { fr: Genève, de: Genf }  # two\nnote: «C# and F#», no\n",
+            "\"quoted key\": 1\n'single': {\"k\":v, \"l\": [ ], m: {}, }\nk: a:b\nu: https://x.org/a?b=c#d\n",
+            "g: |\n  lit\n\n   eral\n\nh: >-\n  fol\n  ded\n\n\n  para\ni: |-\n  # not a comment\n  x\n",
+            "- - x\n  - y\n- k: v\n  l:\n    - deep\n    -   # empty\n-\n  m: n\n",
+            "work:\n  # a comment\n- x\n# between\n- y\nnext: [1, 2, 3.5, 007, true, ~, null, '']\n",
+            "a: one\n  two  \n\n   three\nb:\n- x\n  y\nc: 'it''s\n  wrapped  \n\n  here'\nd: \"esc\\t\\\n  aped \\  \n  line\"\n",
+        ];
+        for source in shapes {
+            let node = super::super::scan::read(source).unwrap_or_else(|| panic!("not scanned: {source}"));
+            assert_eq!(Ok(&node), parse_with_serde(source).as_ref().map_err(|e| &e.message), "{source}");
+        }
+        // A fixed sequence of pseudo-random numbers (xorshift), the same every run.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut random = move |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let pieces: [&str; 40] = [
+            ": ", " #", "#", "- ", "-", "'", "\"", "''", "{", "}", "[", "]", ", ", ",", "  ", "\n", "|", ">", "\\",
+            "&a ", "*a", "!", "? ", ":", "|-", ">-", "|+", "\\u00e9", "\\x4", "é", "1", "0", ".5", "- - ", "a: ",
+            "\"k\":", "{}", "[]", "~", "\\n",
+        ];
+        let (mut scanned, mut cases) = (0, 0);
+        for (_, source) in &corpus {
+            let lines: Vec<&str> = source.lines().collect();
+            for _ in 0..1500 {
+                let from = random(lines.len());
+                let to = (from + 2 + random(12)).min(lines.len());
+                let mut piece: Vec<String> = lines[from..to].iter().map(|l| l.to_string()).collect();
+                let indent = piece[0].len() - piece[0].trim_start().len();
+                for line in &mut piece {
+                    let keep = line.len() - line.trim_start().len();
+                    *line = line[keep.min(indent)..].to_string();
+                }
+                for _ in 0..1 + random(3) {
+                    let i = random(piece.len());
+                    let count = piece.len();
+                    let line = &mut piece[i];
+                    let mut at = random(line.len() + 1);
+                    while !line.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    match random(8) {
+                        0 if at < line.len() => {
+                            let c = line[at..].chars().next().unwrap();
+                            line.replace_range(at..at + c.len_utf8(), "");
+                        }
+                        1 => line.insert_str(at, pieces[random(pieces.len())]),
+                        2 => line.insert(0, ' '),
+                        3 if line.starts_with(' ') => {
+                            line.remove(0);
+                        }
+                        4 if i + 1 < count => piece.swap(i, i + 1),
+                        5 if at > 0 => {
+                            // The line wrapped, as PyYAML wraps long lines.
+                            let indent = " ".repeat(random(6));
+                            line.insert_str(at, &format!("\n{indent}"));
+                        }
+                        6 if i + 1 < count => {
+                            let next = piece.remove(i + 1);
+                            piece[i].push_str(&next);
+                        }
+                        _ => {
+                            let copy = line.clone();
+                            piece.insert(i, copy);
+                        }
+                    }
+                }
+                let line_break = if random(4) == 0 { "\r\n" } else { "\n" };
+                let text = piece.join(line_break) + line_break;
+                cases += 1;
+                if let Some(node) = super::super::scan::read(&text) {
+                    scanned += 1;
+                    assert_eq!(Ok(&node), parse_with_serde(&text).as_ref().map_err(|e| &e.message), "{text}");
+                }
+            }
+        }
+        assert!(scanned * 8 > cases, "only {scanned} of {cases} pieces scanned");
     }
 
     #[test]
