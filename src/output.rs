@@ -22,8 +22,13 @@ pub fn write_atomically(out: &Path, bytes: &[u8], inputs: &[(&str, &Path)]) -> R
         Diagnostic::error(format!("cannot {what} {}: {}", out.display(), cvpdf::io_reason(&e)))
             .help("check that the output directory exists and is writable")
     };
-    let tmp =
-        dir.join(format!(".{}.{}.tmp", out.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    // A name of its own for each write: the same profile named twice renders twice,
+    // on two threads, to the same PDF; with one temporary name per process, one
+    // thread's rename took the file from under the other's (a third of such runs).
+    static WRITES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let write = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let name = out.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.{}.{write}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(bytes))
         .map_err(|e| fail("write", e))
