@@ -215,9 +215,9 @@ pub fn options() -> serde_saphyr::Options {
     options
 }
 
-///
-/// Tried in turn, fastest first: the scanner for the common shapes (`scan`), the
-/// parser's events for other plain documents (`events`), serde-saphyr for the rest.
+/// The positioned tree of `source`, read by the first of these that can: the scanner
+/// for the common shapes (`scan`), the parser's events for other plain documents
+/// (`events`), serde-saphyr for the rest (and for every error's message).
 pub fn parse(source: &str) -> Result<Node, SyntaxError> {
     match super::scan::read(source).or_else(|| super::events::read(source)) {
         Some(node) => Ok(node),
@@ -299,15 +299,7 @@ mod tests {
 
     #[test]
     fn plain_documents_read_as_serde_saphyr_reads_them() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut sources: Vec<String> = Vec::new();
-        for dir in ["profiles", "locales", "layouts"] {
-            for entry in std::fs::read_dir(root.join(dir)).unwrap().flatten() {
-                if entry.path().extension().is_some_and(|e| e == "yaml") {
-                    sources.push(std::fs::read_to_string(entry.path()).unwrap());
-                }
-            }
-        }
+        let mut sources: Vec<String> = corpus().into_iter().map(|(_, source)| source).collect();
         let read = sources.iter().filter(|s| super::super::events::read(s).is_some()).count();
         assert!(read * 10 >= sources.len() * 9, "only {read} of {} files read from the events", sources.len());
         let snippets = [
@@ -402,59 +394,11 @@ mod tests {
             state ^= state << 17;
             (state % below as u64) as usize
         };
-        let pieces: [&str; 40] = [
-            ": ", " #", "#", "- ", "-", "'", "\"", "''", "{", "}", "[", "]", ", ", ",", "  ", "\n", "|", ">", "\\",
-            "&a ", "*a", "!", "? ", ":", "|-", ">-", "|+", "\\u00e9", "\\x4", "é", "1", "0", ".5", "- - ", "a: ",
-            "\"k\":", "{}", "[]", "~", "\\n",
-        ];
         let (mut scanned, mut cases) = (0, 0);
         for (_, source) in &corpus {
             let lines: Vec<&str> = source.lines().collect();
             for _ in 0..1500 {
-                let from = random(lines.len());
-                let to = (from + 2 + random(12)).min(lines.len());
-                let mut piece: Vec<String> = lines[from..to].iter().map(|l| l.to_string()).collect();
-                let indent = piece[0].len() - piece[0].trim_start().len();
-                for line in &mut piece {
-                    let keep = line.len() - line.trim_start().len();
-                    *line = line[keep.min(indent)..].to_string();
-                }
-                for _ in 0..1 + random(3) {
-                    let i = random(piece.len());
-                    let count = piece.len();
-                    let line = &mut piece[i];
-                    let mut at = random(line.len() + 1);
-                    while !line.is_char_boundary(at) {
-                        at -= 1;
-                    }
-                    match random(8) {
-                        0 if at < line.len() => {
-                            let c = line[at..].chars().next().unwrap();
-                            line.replace_range(at..at + c.len_utf8(), "");
-                        }
-                        1 => line.insert_str(at, pieces[random(pieces.len())]),
-                        2 => line.insert(0, ' '),
-                        3 if line.starts_with(' ') => {
-                            line.remove(0);
-                        }
-                        4 if i + 1 < count => piece.swap(i, i + 1),
-                        5 if at > 0 => {
-                            // The line wrapped, as PyYAML wraps long lines.
-                            let indent = " ".repeat(random(6));
-                            line.insert_str(at, &format!("\n{indent}"));
-                        }
-                        6 if i + 1 < count => {
-                            let next = piece.remove(i + 1);
-                            piece[i].push_str(&next);
-                        }
-                        _ => {
-                            let copy = line.clone();
-                            piece.insert(i, copy);
-                        }
-                    }
-                }
-                let line_break = if random(4) == 0 { "\r\n" } else { "\n" };
-                let text = piece.join(line_break) + line_break;
+                let text = mutated_piece(&lines, &mut random);
                 cases += 1;
                 if let Some(node) = super::super::scan::read(&text) {
                     scanned += 1;
@@ -463,6 +407,60 @@ mod tests {
             }
         }
         assert!(scanned * 8 > cases, "only {scanned} of {cases} pieces scanned");
+    }
+
+    /// A few lines of `lines` from a random place, dedented, changed one to three times
+    /// at random: a character taken out, something YAML gives a meaning to put in, a
+    /// line indented, dedented, swapped with the next, wrapped, joined or doubled.
+    fn mutated_piece(lines: &[&str], random: &mut impl FnMut(usize) -> usize) -> String {
+        const PIECES: [&str; 40] = [
+            ": ", " #", "#", "- ", "-", "'", "\"", "''", "{", "}", "[", "]", ", ", ",", "  ", "\n", "|", ">", "\\",
+            "&a ", "*a", "!", "? ", ":", "|-", ">-", "|+", "\\u00e9", "\\x4", "é", "1", "0", ".5", "- - ", "a: ",
+            "\"k\":", "{}", "[]", "~", "\\n",
+        ];
+        let from = random(lines.len());
+        let to = (from + 2 + random(12)).min(lines.len());
+        let indent = lines[from].len() - lines[from].trim_start().len();
+        let mut piece: Vec<String> = lines[from..to]
+            .iter()
+            .map(|line| line[(line.len() - line.trim_start().len()).min(indent)..].to_string())
+            .collect();
+        for _ in 0..1 + random(3) {
+            let i = random(piece.len());
+            let count = piece.len();
+            let line = &mut piece[i];
+            let mut at = random(line.len() + 1);
+            while !line.is_char_boundary(at) {
+                at -= 1;
+            }
+            match random(8) {
+                0 if at < line.len() => {
+                    let c = line[at..].chars().next().unwrap();
+                    line.replace_range(at..at + c.len_utf8(), "");
+                }
+                1 => line.insert_str(at, PIECES[random(PIECES.len())]),
+                2 => line.insert(0, ' '),
+                3 if line.starts_with(' ') => {
+                    line.remove(0);
+                }
+                4 if i + 1 < count => piece.swap(i, i + 1),
+                5 if at > 0 => {
+                    // The line wrapped, as PyYAML wraps long lines.
+                    let indent = " ".repeat(random(6));
+                    line.insert_str(at, &format!("\n{indent}"));
+                }
+                6 if i + 1 < count => {
+                    let next = piece.remove(i + 1);
+                    piece[i].push_str(&next);
+                }
+                _ => {
+                    let copy = line.clone();
+                    piece.insert(i, copy);
+                }
+            }
+        }
+        let line_break = if random(4) == 0 { "\r\n" } else { "\n" };
+        piece.join(line_break) + line_break
     }
 
     #[test]

@@ -27,10 +27,16 @@ const MAX_KEY: usize = 1024;
 
 /// The document, or `None` when it is not one this reads (see the module's comment).
 pub fn read(source: &str) -> Option<Node> {
-    if !plain_text(source) {
+    if !printable(source) {
         return None;
     }
     let lines: Vec<Line> = source.split('\n').enumerate().map(|(i, text)| Line::new(text, i)).collect();
+    // A carriage return only in a Windows line break (`Line::new` takes those off),
+    // and no directive or document marker.
+    let marked = |t: &str| t.contains('\r') || t.starts_with('%') || t.starts_with("---") || t.starts_with("...");
+    if lines.iter().any(|line| marked(line.text)) {
+        return None;
+    }
     let reader = Reader { lines: &lines };
     let first = reader.next_content(0)?;
     if reader.lines[first].indent != 0 {
@@ -41,16 +47,12 @@ pub fn read(source: &str) -> Option<Node> {
     reader.next_content(next).is_none().then_some(root)
 }
 
-/// No tab, carriage return (but in a Windows line break), byte order mark, control or other character YAML does not
-/// print (nor NEL and the Unicode line separators, which YAML 1.1 breaks lines at),
-/// and no directive or document marker.
-fn plain_text(source: &str) -> bool {
-    // A carriage return only as part of a Windows line break.
-    if source.bytes().enumerate().any(|(i, b)| b == b'\r' && source.as_bytes().get(i + 1) != Some(&b'\n')) {
-        return false;
-    }
+/// No tab, byte order mark, control or other character YAML does not print (nor NEL
+/// and the Unicode line separators, which YAML 1.1 breaks lines at); carriage returns
+/// are left to `read`.
+fn printable(source: &str) -> bool {
     let ascii_ok = |b: u8| b >= 0x20 && b != 0x7f || b == b'\n' || b == b'\r';
-    let chars_ok = if source.is_ascii() {
+    if source.is_ascii() {
         source.bytes().all(ascii_ok)
     } else {
         source.chars().all(|c| match c as u32 {
@@ -58,9 +60,7 @@ fn plain_text(source: &str) -> bool {
             0x80..=0x9f | 0x2028 | 0x2029 | 0xfeff | 0xfffe | 0xffff => false,
             _ => true,
         })
-    };
-    chars_ok
-        && !source.split('\n').any(|line| line.starts_with('%') || line.starts_with("---") || line.starts_with("..."))
+    }
 }
 
 struct Line<'a> {
@@ -71,6 +71,8 @@ struct Line<'a> {
     blank: bool,
     /// A comment alone on its line.
     comment: bool,
+    /// Bytes are columns.
+    ascii: bool,
     number: u32,
 }
 
@@ -79,12 +81,13 @@ impl<'a> Line<'a> {
         let text = text.strip_suffix('\r').unwrap_or(text);
         let indent = text.bytes().take_while(|&b| b == b' ').count();
         let blank = indent == text.len();
-        Line { text, indent, blank, comment: !blank && text.as_bytes()[indent] == b'#', number: index as u32 + 1 }
+        let comment = !blank && text.as_bytes()[indent] == b'#';
+        Line { text, indent, blank, comment, ascii: text.is_ascii(), number: index as u32 + 1 }
     }
 
     /// The position of byte `at` (a 1-based column, in characters).
     fn pos(&self, at: usize) -> Pos {
-        let col = if self.text.is_ascii() { at } else { self.text[..at].chars().count() };
+        let col = if self.ascii { at } else { self.text[..at].chars().count() };
         Pos { line: self.number, col: col as u32 + 1 }
     }
 
@@ -93,11 +96,11 @@ impl<'a> Line<'a> {
         self.pos(self.text.len())
     }
 
-    /// Nothing but spaces and a comment from byte `at` on.
+    /// Nothing but spaces and a comment (after a space) from byte `at` on.
     fn rest_is_empty(&self, at: usize) -> bool {
         let rest = &self.text[at..];
         let trimmed = rest.trim_start_matches(' ');
-        trimmed.is_empty() || (trimmed.starts_with('#') && (trimmed.len() < rest.len() || at == 0))
+        trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
     }
 
     /// A block sequence's entry indicator at byte `at`: `-` then a space or the end.
@@ -267,11 +270,8 @@ impl Reader<'_> {
     /// else on the line, and no line indented deeper than `parent` next (which would
     /// continue a plain scalar, or be an error).
     fn scalar_ends(&self, li: usize, end: usize, parent: usize) -> bool {
-        let line = &self.lines[li];
-        let rest = &line.text[end..];
-        let trimmed = rest.trim_start_matches(' ');
-        let empty = trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len());
-        empty && self.next_nonblank(li + 1).is_none_or(|next| self.lines[next].indent <= parent)
+        self.lines[li].rest_is_empty(end)
+            && self.next_nonblank(li + 1).is_none_or(|next| self.lines[next].indent <= parent)
     }
 
     /// A block mapping whose first key starts at byte `at` of line `li` (its indent);
@@ -340,9 +340,8 @@ impl Reader<'_> {
     /// before byte `at` of line `li`, in a collection indented `indent`.
     fn value(&self, li: usize, at: usize, indent: usize, after: After, depth: usize) -> Option<(Node, usize)> {
         let line = &self.lines[li];
-        let start = at + line.text[at..].bytes().take_while(|&b| b == b' ').count();
-        let on_this_line = start < line.text.len() && !(line.text.as_bytes()[start] == b'#' && start > at);
-        if on_this_line {
+        if !line.rest_is_empty(at) {
+            let start = at + line.text[at..].bytes().take_while(|&b| b == b' ').count();
             return self.block(li, start, indent, after == After::Dash, depth);
         }
         let empty = |next| {
@@ -396,8 +395,7 @@ impl Reader<'_> {
         let literal = header[0] == b'|';
         let strip = header.get(1) == Some(&b'-');
         let after = at + 1 + usize::from(strip);
-        let rest = &self.lines[li].text[after..];
-        if !rest.is_empty() && !rest.starts_with(' ') || !self.lines[li].rest_is_empty(after) {
+        if !self.lines[li].rest_is_empty(after) {
             return None;
         }
         let first = self.next_nonblank(li + 1)?;
