@@ -146,14 +146,14 @@ impl Writer {
                     self.line = Some(Line { baseline, face, size, pen: px });
                 }
             }
-            let gid = subset::Subset::glyph(&font.new_ids, g.id, extracted(g));
+            let gid = font.new_ids.glyph(g.id, extracted(g));
             if !self.in_string {
                 self.out.push(b'<');
                 self.in_string = true;
             }
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            self.out
-                .extend(gid.to_be_bytes().iter().flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]));
+            let hex = |shift: u16| HEX[usize::from((gid >> shift) & 15)];
+            self.out.extend_from_slice(&[hex(12), hex(8), hex(4), hex(0)]);
             if let Some(line) = &mut self.line {
                 line.pen += font.widths.advance(gid) * size;
             }

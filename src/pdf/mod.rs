@@ -115,14 +115,11 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             parsed.font_metrics.descent = descent.min(0);
         }
         let id = FontId(format!("F{face}"));
-        let widths =
-            EmbeddedFont { units_per_em: f32::from(parsed.units_per_em), advances: parsed.glyph_widths.clone() };
+        let widths = EmbeddedFont::new(parsed.units_per_em, &parsed.glyph_widths);
         pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
         let glyphs = used[&face]
             .iter()
-            .map(|(id, text)| {
-                Codepoint::with_cid(subset::Subset::glyph(&sub.new_ids, *id, text), 0.0, text.to_string())
-            })
+            .map(|(id, text)| Codepoint::with_cid(sub.new_ids.glyph(*id, text), 0.0, text.to_string()))
             .collect();
         registration.extend([
             Op::StartTextSection,
@@ -486,14 +483,24 @@ fn extracted(g: &crate::frame::Glyph) -> &str {
 
 /// The glyph advances of an embedded font, as PDF readers will use them.
 pub struct EmbeddedFont {
-    units_per_em: f32,
-    advances: BTreeMap<u16, u16>,
+    /// By glyph id in the subset, for a font size of 1.
+    advances: Vec<f32>,
 }
 
 impl EmbeddedFont {
-    /// Advance of glyph `gid` for a font size of 1, as the `/W` array gives it to
-    /// readers (`exact_widths`): in tenths of a thousandth of an em.
+    /// The advances of a subset whose glyphs have `widths` in font units.
+    fn new(units_per_em: u16, widths: &BTreeMap<u16, u16>) -> EmbeddedFont {
+        let mut advances = vec![0.0; widths.last_key_value().map_or(0, |(gid, _)| usize::from(*gid) + 1)];
+        for (gid, width) in widths {
+            // In tenths of a thousandth of an em, as the `/W` array gives it to readers
+            // (`exact_widths`).
+            advances[usize::from(*gid)] = (f32::from(*width) * 10_000.0 / f32::from(units_per_em)).round() / 10_000.0;
+        }
+        EmbeddedFont { advances }
+    }
+
+    /// Advance of glyph `gid` for a font size of 1 (looked up for every glyph shown).
     fn advance(&self, gid: u16) -> f32 {
-        (f32::from(self.advances.get(&gid).copied().unwrap_or(0)) * 10_000.0 / self.units_per_em).round() / 10_000.0
+        self.advances.get(usize::from(gid)).copied().unwrap_or(0.0)
     }
 }
