@@ -16,7 +16,84 @@ pub struct Glyph {
     /// Raised above the baseline by this much (an Arabic vowel mark on its letter).
     pub rise: f32,
     /// The characters this glyph shows, for text extraction ("fi" for a ligature).
-    pub text: String,
+    pub text: GlyphText,
+}
+
+/// The characters a glyph shows: one letter, or the few of a ligature or a cluster,
+/// kept in the glyph itself. Every glyph of a shaped word and of a line set carries
+/// its text; as a `String`, the three-page sample's 11,000 of them were an allocation
+/// and a copy each.
+#[derive(Clone, Default)]
+pub struct GlyphText(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Long(Box<str>),
+}
+
+/// As long as a text that still keeps the glyph text 24 bytes, as a `String` is.
+const INLINE: usize = 22;
+
+impl Default for Repr {
+    fn default() -> Self {
+        Repr::Inline { len: 0, bytes: [0; INLINE] }
+    }
+}
+
+impl GlyphText {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // SAFETY: `bytes[..len]` is only ever a whole `&str` copied in (`From<&str>`).
+            // Checking it again cost as much as the copy saved, read for every glyph.
+            Repr::Inline { len, bytes } => unsafe { std::str::from_utf8_unchecked(&bytes[..usize::from(*len)]) },
+            Repr::Long(text) => text,
+        }
+    }
+}
+
+impl From<&str> for GlyphText {
+    fn from(text: &str) -> Self {
+        if text.len() > INLINE {
+            return GlyphText(Repr::Long(text.into()));
+        }
+        let mut bytes = [0; INLINE];
+        bytes[..text.len()].copy_from_slice(text.as_bytes());
+        GlyphText(Repr::Inline { len: text.len() as u8, bytes })
+    }
+}
+
+impl From<char> for GlyphText {
+    fn from(c: char) -> Self {
+        GlyphText::from(&*c.encode_utf8(&mut [0; 4]))
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for GlyphText {
+    fn eq(&self, other: &GlyphText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for GlyphText {}
+
+impl PartialEq<&str> for GlyphText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -125,4 +202,21 @@ pub struct Document {
     pub images: Vec<Image>,
     pub outline: Vec<Bookmark>,
     pub meta: Metadata,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glyph_text_gives_back_what_it_was_made_of() {
+        // A letter, a ligature, an Arabic cluster, and one longer than is kept inline.
+        for text in ["a", "ffi", "لا", "", "a cluster of twenty-three+ bytes"] {
+            let kept = GlyphText::from(text);
+            assert_eq!(kept.as_str(), text);
+            assert_eq!(kept.clone(), GlyphText::from(text));
+        }
+        assert_eq!(GlyphText::from('é'), "é");
+        assert_ne!(GlyphText::from("fi"), GlyphText::from("f"));
+    }
 }

@@ -75,7 +75,7 @@ pub struct ShapedGlyph {
     pub y_offset: i32,
     /// Byte offset in the shaped text where this glyph's characters start.
     pub byte: usize,
-    pub text: String,
+    pub text: crate::frame::GlyphText,
 }
 
 #[derive(Debug)]
@@ -624,14 +624,18 @@ impl LoadedFace {
                     x_offset: pos.x_offset,
                     y_offset: pos.y_offset,
                     byte,
-                    text: shown,
+                    text: shown.as_str().into(),
                 };
                 byte += g.text.len();
                 g
             })
             .collect();
-        if let Some(last) = glyphs.last_mut() {
-            last.text.extend(&chars[next.min(chars.len())..]);
+        if let Some(last) = glyphs.last_mut()
+            && next < chars.len()
+        {
+            let mut text = last.text.to_string();
+            text.extend(&chars[next..]);
+            last.text = text.as_str().into();
         }
         Shaped { glyphs, missing }
     }
@@ -680,7 +684,7 @@ fn plain_unsubstituted(
             missing.push(c);
         }
         let advance = i32::from(font.horizontal_advance(id)?) + i32::from(k);
-        shaped.push(ShapedGlyph { id, advance, x_offset: 0, y_offset: 0, byte, text: c.to_string() });
+        shaped.push(ShapedGlyph { id, advance, x_offset: 0, y_offset: 0, byte, text: c.into() });
     }
     Some(Shaped { glyphs: shaped, missing })
 }

@@ -519,7 +519,7 @@ fn text_item(
             // zero-advance glyph's, ends the cluster for readers.
             for (i, g) in glyphs[start..end].iter().enumerate().rev() {
                 let mut glyph = place(g, pen);
-                glyph.text = if i == 0 { text.clone() } else { String::new() };
+                glyph.text = if i == 0 { text.as_str().into() } else { Default::default() };
                 out.push(glyph);
             }
             pen += glyphs[start..end].iter().map(|g| g.advance as f32 * scale).sum::<f32>();
