@@ -26,6 +26,7 @@
 
 pub mod claim;
 pub mod compose;
+pub mod cores;
 pub mod diag;
 pub mod frame;
 pub mod heap;

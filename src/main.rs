@@ -212,9 +212,11 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
 /// waking), where this thread has the command line and the theme to read meanwhile.
 /// The work handed out from this thread and the pool's go to this pool; a thread
 /// outside it that asked rayon would start the global one (none does: the photo's
-/// decoding makes a pool of its own, `photo::decode_jpeg_reduced`).
+/// decoding makes a pool of its own, `photo::decode_jpeg_reduced`). Its other threads
+/// keep off the processor this one starts on (`cvpdf::cores` says why).
 fn start_pool() {
-    if let Ok(pool) = rayon::ThreadPoolBuilder::new().use_current_thread().build() {
+    let pool = rayon::ThreadPoolBuilder::new().use_current_thread().start_handler(cvpdf::cores::off_this_processor());
+    if let Ok(pool) = pool.build() {
         // Kept for the process's life, as the global pool would be.
         std::mem::forget(pool);
     }
