@@ -60,8 +60,9 @@ impl Locale {
     pub fn for_language(lang: &str) -> Locale {
         let base = lang.split('-').next().unwrap_or(lang);
         let (code, text) = TABLES.iter().find(|(c, _)| *c == base).unwrap_or(&TABLES[0]);
-        let mut locale: Locale =
-            serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
+        let mut locale: Locale = crate::model::node::from_scanned(text).unwrap_or_else(|| {
+            serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"))
+        });
         locale.code = (*code).to_string();
         locale
     }
@@ -152,6 +153,16 @@ mod tests {
             let l = Locale::for_language(code);
             assert_eq!(l.months.len(), 12, "{code}");
             assert_eq!(l.months_short.len(), 12, "{code}");
+        }
+    }
+
+    #[test]
+    fn every_table_is_read_through_the_scanner_as_serde_saphyr_reads_it() {
+        for (code, text) in TABLES {
+            let scanned: Locale =
+                crate::model::node::from_scanned(text).unwrap_or_else(|| panic!("{code} is read by the scanner"));
+            let direct: Locale = serde_saphyr::from_str(text).unwrap();
+            assert_eq!(format!("{scanned:?}"), format!("{direct:?}"), "{code}");
         }
     }
 

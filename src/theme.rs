@@ -561,6 +561,9 @@ impl Theme {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Theme, Diagnostic> {
+        if let Some(theme) = node::from_scanned(text) {
+            return Ok(theme);
+        }
         serde_saphyr::from_str_with_options::<Theme>(text, node::options()).map_err(|e| {
             let message = e.to_string();
             let first = message.lines().next().unwrap_or("invalid theme").to_string();
@@ -589,6 +592,44 @@ mod tests {
             let (text, path) = Theme::source(name, None).unwrap();
             let extended = Theme::extended(name, &t, &text, &path).unwrap();
             assert_eq!(format!("{t:?}"), format!("{extended:?}"), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_theme_read_through_the_scanner_is_the_one_serde_saphyr_reads() {
+        let direct = |text: &str| serde_saphyr::from_str_with_options::<Theme>(text, node::options()).ok();
+        for (name, text) in BUILT_IN {
+            let scanned: Theme = node::from_scanned(text).unwrap_or_else(|| panic!("{name} is read by the scanner"));
+            assert_eq!(format!("{scanned:?}"), format!("{:?}", direct(text).unwrap()), "{name}");
+        }
+        // Every kind of value a theme file may hold, and ones a field refuses: each read
+        // as serde-saphyr reads it, or left to it.
+        for (i, text) in [
+            "margins: { left: 20mm, right: 12pt, top: 36, bottom: 12.5 }\ncolors: { accent: '#aa0000' }\n",
+            "name: x\nextends: studio\ncolumns: { sidebar: right }\nphoto: { show: false }\n",
+            "fonts: { body: sans, heading: My-Regular.ttf }\nleading: 1.3\nfit: { pages: 2 }\n",
+            "name: 123\n",
+            "leading: '1.3'\n",
+            "photo: { show: yes }\n",
+            "fit: { pages: ~ }\n",
+            "fit: { pages: 2.5 }\n",
+            "sizes: { bodi: 3 }\n",
+            "margins: { left: 1in }\n",
+            "columns: { sidebar: up }\n",
+            "colors: { accent: red }\n",
+            "margins: { left: -3 }\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let scanned: Option<Theme> = node::from_scanned(text);
+            // The first three are what theme files hold: read through the tree.
+            assert!(scanned.is_some() || i >= 3, "{text:?}");
+            if let Some(scanned) = scanned {
+                let direct =
+                    direct(text).unwrap_or_else(|| panic!("serde-saphyr refuses what the tree gave: {text:?}"));
+                assert_eq!(format!("{scanned:?}"), format!("{direct:?}"), "{text:?}");
+            }
         }
     }
 

@@ -197,6 +197,92 @@ fn write_json(value: &Value, out: &mut String) {
     }
 }
 
+/// `T` read from `source` through the scanner (`scan`) and this tree, for the typed
+/// settings (themes, locales): a built-in theme took serde-saphyr 0.74M instructions,
+/// on the render thread's path. `None` when the scanner does not read the document, or
+/// when `T` does not take the tree as it is: the caller then reads it with serde-saphyr,
+/// which gives the same value and every error's message and position.
+pub fn from_scanned<T: de::DeserializeOwned>(source: &str) -> Option<T> {
+    let node = super::scan::read(source)?;
+    T::deserialize(&node).ok()
+}
+
+/// Why a tree is not the type asked for; never shown (see `from_scanned`).
+#[derive(Debug)]
+pub struct TreeError;
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("not the type asked for")
+    }
+}
+
+impl std::error::Error for TreeError {}
+
+impl de::Error for TreeError {
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        TreeError
+    }
+}
+
+impl<'de> de::IntoDeserializer<'de, TreeError> for &'de Node {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+/// The tree as serde's data model: each value as what it is. A scalar's type is the
+/// scanner's (YAML 1.2, `options`), where serde-saphyr types it by the field that
+/// takes it; where the two differ (a number where text is wanted), the field refuses
+/// the value and `from_scanned` leaves the document to serde-saphyr.
+impl<'de> Deserializer<'de> for &'de Node {
+    type Error = TreeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match &self.value {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Int(i) => visitor.visit_i64(*i),
+            Value::Float(x) => visitor.visit_f64(*x),
+            Value::Str(s) => visitor.visit_borrowed_str(s),
+            Value::Seq(items) => visitor.visit_seq(de::value::SeqDeserializer::new(items.iter())),
+            Value::Map(entries) => {
+                visitor.visit_map(de::value::MapDeserializer::new(entries.iter().map(|(k, v)| (k, v))))
+            }
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, TreeError> {
+        match self.value {
+            Value::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, TreeError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, TreeError> {
+        match &self.value {
+            // A unit variant, as settings name them (`left`, `rtl`).
+            Value::Str(s) => visitor.visit_enum(de::value::BorrowedStrDeserializer::new(s)),
+            _ => Err(TreeError),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct seq
+        tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
 /// A syntax error, with the position the parser gives.
 #[derive(Debug)]
 pub struct SyntaxError {
