@@ -49,21 +49,28 @@ pub struct RatingCell {
     pub text: String,
 }
 
+/// Where the photo is printed: a box in points, and the radius of its corners, a
+/// circle's being half the box's side (0 for square corners, or the photo's own
+/// proportions). The corners are a clipping path in the PDF.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PhotoBox {
+    pub width: f32,
+    pub height: f32,
+    pub corner: f32,
+}
+
 #[derive(Clone, Debug)]
 pub enum Block {
     /// Name, headline and contact line on the left; the photo on the right.
     Header {
         lines: Vec<Paragraph>,
-        /// The photo's box (width, height) when the photo is in the header.
-        photo: Option<(f32, f32)>,
+        /// The photo's box when the photo is in the header.
+        photo: Option<PhotoBox>,
         /// A band of colour behind the header, across the page.
         band: Option<Color>,
     },
-    /// The photo, centred in its column, in a box (width, height).
-    Photo {
-        width: f32,
-        height: f32,
-    },
+    /// The photo, centred in its column, in its box.
+    Photo(PhotoBox),
     /// A section title; `outline` is its bookmark text.
     Heading {
         para: Paragraph,
@@ -151,15 +158,27 @@ pub fn compose(resume: &Resume, theme: &Theme) -> Composed {
     let photo = resume.photo.clone().filter(|_| t.show).map(|path| PhotoRequest { path, width, height });
     let in_sidebar = t.place == PhotoPlace::Sidebar && theme.columns.sidebar != Side::None && !sidebar.is_empty();
     if let (true, Some(p)) = (in_sidebar, &photo) {
-        sidebar.insert(0, Block::Photo { width: p.width, height: p.height });
+        sidebar.insert(0, Block::Photo(photo_box(p, t.shape)));
     }
     // A column starts at its top: no space above its first heading.
     if let Some(Block::Heading { para, .. }) = sidebar.first_mut() {
         para.space_before = 0.0;
     }
-    let header_photo = photo.as_ref().filter(|_| !in_sidebar).map(|p| (p.width, p.height));
+    let header_photo = photo.as_ref().filter(|_| !in_sidebar).map(|p| photo_box(p, t.shape));
     let rtl = resume.locale.direction == Direction::Rtl;
     Composed { header: c.header(header_photo), main: blocks, sidebar, photo, rtl }
+}
+
+/// The box `photo` is printed in, with the corners its shape gives it.
+fn photo_box(photo: &PhotoRequest, shape: crate::theme::PhotoShape) -> PhotoBox {
+    use crate::theme::PhotoShape::*;
+    let side = photo.width.min(photo.height);
+    let corner = match shape {
+        Circle => side / 2.0,
+        Rounded => side * 0.08,
+        Square | Original => 0.0,
+    };
+    PhotoBox { width: photo.width, height: photo.height, corner }
 }
 
 impl TextStyle {
@@ -217,7 +236,7 @@ impl Composer<'_> {
     }
 
     /// Name, headline and contact line; `photo` is the photo's box when it goes here.
-    fn header(&self, photo: Option<(f32, f32)>) -> Block {
+    fn header(&self, photo: Option<PhotoBox>) -> Block {
         let t = self.theme;
         let r = self.resume;
         let name_style =

@@ -124,6 +124,8 @@ pub enum Item {
         y: f32,
         w: f32,
         h: f32,
+        /// Radius of its rounded corners (half the side: a circle), drawn as a clip.
+        corner: f32,
     },
     Link {
         x: f32,

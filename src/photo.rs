@@ -337,13 +337,15 @@ fn truncated(bytes: &[u8], format: ImageFormat) -> bool {
     }
 }
 
-/// Whether the file can go into the PDF as it is: upright, of the box's shape (or
-/// printed in its own), plain rectangle, colour as wanted, not far above print resolution.
+/// Whether the file can go into the PDF as it is: upright, of the box's proportions (or
+/// printed in its own), colour as wanted, not far above print resolution. (Round
+/// corners and circles are clipped where it is drawn.)
 fn passes_through(w: u32, h: u32, orientation: Orientation, frame: Frame) -> bool {
     let aspect_ok = match frame.shape {
         PhotoShape::Original => true,
-        PhotoShape::Square => ((h as f32 / w as f32) - frame.height / frame.width).abs() < 0.01,
-        PhotoShape::Circle | PhotoShape::Rounded => false,
+        PhotoShape::Square | PhotoShape::Circle | PhotoShape::Rounded => {
+            ((h as f32 / w as f32) - frame.height / frame.width).abs() < 0.01
+        }
     };
     let ppi = w as f32 / (frame.width / 72.0);
     orientation == Orientation::NoTransforms && aspect_ok && !frame.greyscale && ppi <= MAX_PASSTHROUGH_PPI
@@ -376,13 +378,9 @@ fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
         img = reduce(&img, target_w, target_h).unwrap_or_else(|| img.thumbnail_exact(target_w, target_h));
     }
     let (w, h) = img.dimensions();
+    // The photo's own transparency (a PNG's); round corners and circles are clipped
+    // where the photo is drawn (`pdf`), not masked.
     let mut alpha: Option<Vec<u8>> = img.color().has_alpha().then(|| img.to_rgba8().pixels().map(|p| p[3]).collect());
-    if let Some(mask) = shape_mask(w, h, frame.shape) {
-        alpha = Some(match alpha {
-            Some(a) => a.iter().zip(&mask).map(|(a, m)| ((u16::from(*a) * u16::from(*m)) / 255) as u8).collect(),
-            None => mask,
-        });
-    }
     if alpha.as_ref().is_some_and(|a| a.iter().all(|x| *x == 255)) {
         alpha = None;
     }
@@ -517,59 +515,6 @@ fn crop(img: Cow<DynamicImage>, x: u32, y: u32, cw: u32, ch: u32) -> DynamicImag
     copied.unwrap_or_else(|| img.crop_imm(x, y, cw, ch))
 }
 
-/// Coverage (0–255) of each pixel by the shape, antialiased at the edge; `None` for
-/// shapes that cover the whole rectangle.
-fn shape_mask(w: u32, h: u32, shape: PhotoShape) -> Option<Vec<u8>> {
-    let (wf, hf) = (w as f32, h as f32);
-    let radius = match shape {
-        PhotoShape::Circle => wf.min(hf) / 2.0,
-        PhotoShape::Rounded => wf.min(hf) * 0.08,
-        PhotoShape::Square | PhotoShape::Original => return None,
-    };
-    let inside = if radius >= 0.5 { (radius - 0.5).powi(2) } else { -1.0 };
-    let outside = (radius + 0.5).powi(2);
-    let coverage = |x: u32, y: u32| {
-        let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-        // Distance outside the rounded rectangle (a circle is its extreme case).
-        let (cx, cy) = if shape == PhotoShape::Circle {
-            (wf / 2.0, hf / 2.0)
-        } else {
-            (px.clamp(radius, wf - radius), py.clamp(radius, hf - radius))
-        };
-        // Only pixels within half a pixel of the edge need the square root.
-        let squared = (px - cx).powi(2) + (py - cy).powi(2);
-        if squared <= inside {
-            255
-        } else if squared >= outside {
-            0
-        } else {
-            let d = squared.sqrt() - radius;
-            ((0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8
-        }
-    };
-    let mut mask = vec![255u8; (w * h) as usize];
-    for (y, row) in mask.chunks_exact_mut(w.max(1) as usize).enumerate() {
-        // The shape is convex: the pixels wholly inside it make one run in each row.
-        // Each side is computed up to that run; the run is already 255.
-        let y = y as u32;
-        let mut left = w;
-        for x in 0..w {
-            row[x as usize] = coverage(x, y);
-            if row[x as usize] == 255 {
-                left = x;
-                break;
-            }
-        }
-        for x in (left.saturating_add(1)..w).rev() {
-            row[x as usize] = coverage(x, y);
-            if row[x as usize] == 255 {
-                break;
-            }
-        }
-    }
-    Some(mask)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,31 +531,6 @@ mod tests {
         assert!(img.alpha.is_none());
     }
 
-    #[test]
-    fn the_mask_is_computed_for_every_pixel_it_needs() {
-        // Every pixel by the definition, against the mask's runs.
-        for (w, h) in [(1, 1), (3, 7), (40, 50), (41, 33), (400, 500)] {
-            for shape in [PhotoShape::Circle, PhotoShape::Rounded] {
-                let (wf, hf) = (w as f32, h as f32);
-                let radius = if shape == PhotoShape::Circle { wf.min(hf) / 2.0 } else { wf.min(hf) * 0.08 };
-                let expected: Vec<u8> = (0..h)
-                    .flat_map(|y| (0..w).map(move |x| (x, y)))
-                    .map(|(x, y)| {
-                        let (px, py) = (x as f32 + 0.5, y as f32 + 0.5);
-                        let (cx, cy) = if shape == PhotoShape::Circle {
-                            (wf / 2.0, hf / 2.0)
-                        } else {
-                            (px.clamp(radius, wf - radius), py.clamp(radius, hf - radius))
-                        };
-                        let d = ((px - cx).powi(2) + (py - cy).powi(2)).sqrt() - radius;
-                        ((0.5 - d).clamp(0.0, 1.0) * 255.0).round() as u8
-                    })
-                    .collect();
-                assert!(shape_mask(w, h, shape).unwrap() == expected, "{shape:?} {w}x{h}");
-            }
-        }
-    }
-
     /// The files decoded, in order, by every test of this process.
     pub(super) static DECODED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -623,12 +543,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("portrait.jpg");
         DynamicImage::ImageRgb8(photo).save(&path).unwrap();
-        // 800 pixels: decoded at half for the first three frames, whole for the 169 mm one.
+        // 800 pixels: decoded at half for the first three frames, whole for the 169 mm one
+        // (in grey: in colour it would go in as it is).
         let frames = [
             BOX,
             Frame { height: 85.0, shape: PhotoShape::Circle, ..BOX },
             Frame { width: 62.0, height: 77.5, shape: PhotoShape::Rounded, greyscale: true },
-            Frame { width: 480.0, height: 600.0, shape: PhotoShape::Rounded, greyscale: false },
+            Frame { width: 480.0, height: 600.0, shape: PhotoShape::Rounded, greyscale: true },
         ];
         prepare_ahead(&path, &frames);
         prepare_ahead(&path, &frames[1..]);
@@ -637,7 +558,7 @@ mod tests {
             let alone = read(&path, frame).unwrap();
             assert_eq!((image.width, image.height, image.gray), (alone.width, alone.height, alone.gray));
             assert!(image.jpeg == alone.jpeg && image.alpha == alone.alpha, "as prepared alone");
-            assert_eq!(image.alpha.is_some(), frame.shape != PhotoShape::Square);
+            assert!(image.alpha.is_none(), "round corners are clipped in the PDF, not masked");
         }
         // Once for each of the two reductions, then once by each `read`.
         let decoded = DECODED.lock().unwrap().iter().filter(|p| **p == path).count();
@@ -699,12 +620,11 @@ mod tests {
     }
 
     #[test]
-    fn a_circle_is_an_alpha_mask() {
+    fn a_circle_is_not_masked() {
+        // The PDF clips it to its circle; only a photo's own transparency is a mask.
         let img = fit(Cow::Owned(DynamicImage::new_rgb8(400, 400)), Frame { shape: PhotoShape::Circle, ..BOX });
-        let a = mask(&img).expect("mask");
-        let (w, h) = (img.width as usize, img.height as usize);
-        assert_eq!(a[0], 0, "corner outside");
-        assert_eq!(a[(h / 2) * w + w / 2], 255, "centre inside");
+        assert_eq!((img.width, img.height), (320, 400), "cropped to the box's proportions");
+        assert!(img.alpha.is_none());
     }
 
     #[test]
@@ -769,5 +689,10 @@ mod tests {
         assert!(!passes_through(1600, 2000, Orientation::NoTransforms, BOX), "far above print resolution");
         assert!(!passes_through(400, 400, Orientation::NoTransforms, BOX), "needs cropping");
         assert!(passes_through(400, 400, Orientation::NoTransforms, Frame { shape: PhotoShape::Original, ..BOX }));
+        // Round corners are clipped where the photo is drawn: the file needs no mask.
+        assert!(passes_through(354, 443, Orientation::NoTransforms, Frame { shape: PhotoShape::Rounded, ..BOX }));
+        let disc = Frame { height: 85.0, shape: PhotoShape::Circle, ..BOX };
+        assert!(passes_through(354, 354, Orientation::NoTransforms, disc));
+        assert!(!passes_through(354, 443, Orientation::NoTransforms, disc), "needs cropping to a square");
     }
 }

@@ -14,8 +14,10 @@ use std::path::PathBuf;
 use crate::frame::Image;
 use crate::photo::Frame;
 
-/// Version 2: the mask is stored compressed.
-const MAGIC: &[u8] = b"cvpdf prepared photo 2\n";
+/// Version 3: a mask is the photo's own transparency only (version 2's held the
+/// shape's, now a clipping path; it would be drawn twice). Version 2: the mask is
+/// stored compressed.
+const MAGIC: &[u8] = b"cvpdf prepared photo 3\n";
 /// Entries kept; older ones are removed when a new one is written.
 const MAX_ENTRIES: usize = 64;
 

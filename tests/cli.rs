@@ -537,7 +537,12 @@ fn every_contact_is_a_link_and_the_photo_is_stored_at_print_resolution() {
     assert_eq!(photo[8], "jpeg", "{images}");
     let ppi: u32 = photo[12].parse().unwrap();
     assert!((150..=400).contains(&ppi), "{images}");
-    assert!(images.contains("smask"), "rounded corners are a soft mask: {images}");
+    // Rounded corners are a clipping path around the photo's drawing, not a mask.
+    assert!(!images.contains("smask"), "{images}");
+    let drawn = qdf.find("/Photo0 Do").expect("the photo is drawn");
+    let clip = qdf[..drawn].rfind(" W n").expect("inside a clipping path");
+    assert_eq!(qdf[clip..drawn].matches(" c\n").count(), 0, "the clip ends the path: {}", &qdf[clip..drawn]);
+    assert_eq!(qdf[qdf[..clip].rfind("q\n").unwrap()..clip].matches(" c\n").count(), 4, "four round corners");
     assert!(std::fs::metadata(&pdf).unwrap().len() < 150_000, "a 1600×2000 portrait does not weigh down the PDF");
 }
 

@@ -299,16 +299,17 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<f32>
             }
             rows.extend(main_rows);
         }
-        Block::Photo { width: box_w, height: box_h } => {
+        Block::Photo(photo_box) => {
             if let Some(img) = photo {
-                let (w, h) = fit(img, *box_w, *box_h);
-                let items = vec![Item::Image { image: 0, x: (width - w) / 2.0, y: 0.0, w, h }];
+                let (w, h) = fit(img, photo_box.width, photo_box.height);
+                let items =
+                    vec![Item::Image { image: 0, x: (width - w) / 2.0, y: 0.0, w, h, corner: photo_box.corner }];
                 rows.push(Row { height: h + 6.0, items, keep_with_next: true, ..Row::default() });
             }
         }
         Block::Header { lines, photo: photo_box, .. } => {
             let photo = photo.zip(*photo_box);
-            let text_width = photo.map_or(width, |(_, (w, _))| width - w - 14.0);
+            let text_width = photo.map_or(width, |(_, b)| width - b.width - 14.0);
             let mut items = Vec::new();
             let mut y = 0.0;
             for (i, para) in lines.iter().enumerate() {
@@ -324,9 +325,9 @@ fn block_rows(setter: &mut Setter, block: &Block, width: f32, photo: Option<f32>
                 }
             }
             let mut height = y;
-            if let Some((img, (box_w, box_h))) = photo {
-                let (w, h) = fit(img, box_w, box_h);
-                items.push(Item::Image { image: 0, x: width - w, y: 0.0, w, h });
+            if let Some((img, photo_box)) = photo {
+                let (w, h) = fit(img, photo_box.width, photo_box.height);
+                items.push(Item::Image { image: 0, x: width - w, y: 0.0, w, h, corner: photo_box.corner });
                 height = height.max(h);
             }
             rows.push(Row { height, items, ..Row::default() });

@@ -404,18 +404,53 @@ fn images(lo: &mut lopdf::Document, doc: &Document, images: &[crate::frame::Imag
         let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
         let mut content = String::new();
         for item in &page.items {
-            if let Item::Image { image, x, y, w, h } = item {
+            if let Item::Image { image, x, y, w, h, corner } = item {
                 let name = format!("Photo{image}");
                 let Some(&id) = ids.get(*image) else { continue };
                 let _ = lo.add_xobject(page_id, name.as_bytes(), id);
                 let bottom = page.height - y - h;
-                content.push_str(&format!("q {w:.3} 0 0 {h:.3} {x:.3} {bottom:.3} cm /{name} Do Q\n"));
+                if *corner > 0.0 {
+                    content.push_str("q\n");
+                    content.push_str(&rounded_clip(*x, bottom, *w, *h, *corner));
+                } else {
+                    content.push_str("q ");
+                }
+                content.push_str(&format!("{w:.3} 0 0 {h:.3} {x:.3} {bottom:.3} cm /{name} Do Q\n"));
             }
         }
         if !content.is_empty() {
             let _ = lo.add_page_contents(page_id, content.into_bytes());
         }
     }
+}
+
+/// A clipping path: the rectangle at (`x`, `y`) (its lower left corner), `w` by `h`,
+/// its corners rounded to radius `r` (a circle, or an ellipse, at half its sides).
+/// Vector corners are sharp at any zoom and cost the PDF nothing, where a soft mask
+/// as large as the photo took 0.5 ms to deflate, on the photo's path.
+fn rounded_clip(x: f32, y: f32, w: f32, h: f32, r: f32) -> String {
+    let (rx, ry) = (r.min(w / 2.0), r.min(h / 2.0));
+    // The control points of a quarter circle drawn as a cubic Bézier curve.
+    const K: f32 = 0.552_284_8;
+    let (kx, ky) = (rx * K, ry * K);
+    let (right, top) = (x + w, y + h);
+    let point = |px: f32, py: f32| format!("{px:.3} {py:.3}");
+    let corner = |a: (f32, f32), b: (f32, f32), c: (f32, f32)| {
+        format!("{} {} {} c\n", point(a.0, a.1), point(b.0, b.1), point(c.0, c.1))
+    };
+    [
+        format!("{} m\n", point(x + rx, y)),
+        format!("{} l\n", point(right - rx, y)),
+        corner((right - rx + kx, y), (right, y + ry - ky), (right, y + ry)),
+        format!("{} l\n", point(right, top - ry)),
+        corner((right, top - ry + ky), (right - rx + kx, top), (right - rx, top)),
+        format!("{} l\n", point(x + rx, top)),
+        corner((x + rx - kx, top), (x, top - ry + ky), (x, top - ry)),
+        format!("{} l\n", point(x, y + ry)),
+        corner((x, y + ry - ky), (x + rx - kx, y), (x + rx, y)),
+        "h W n\n".to_string(),
+    ]
+    .concat()
 }
 
 /// The document outline, one entry per section in reading order, each opening its
