@@ -6,9 +6,10 @@
 //! the start of a render, while the other processor sat idle (a thread kept off the
 //! asking one's processor ran 0.15 ms after it was made). The pool's other threads are
 //! kept off the processor the render's thread starts on; that thread itself is left
-//! free to move, should another program take its processor. Threads the pool's make
-//! (a photo's) keep to the same processors: letting them run anywhere again was no
-//! faster for a first render with its photo (0.1-0.4 ms slower, 101 and 151 runs).
+//! free to move, should another program take its processor. A thread that one of the
+//! pool's threads starts (a photo's) keeps to the same processors: letting it run
+//! anywhere again was no faster for a first render with its photo (0.1-0.4 ms slower,
+//! 101 and 151 runs).
 
 /// What a pool's threads run as they start, to keep off the processor this thread
 /// is on now (nothing, where there is no other to use).

@@ -32,8 +32,10 @@ enum Repr {
     Long(Box<str>),
 }
 
-/// As long as a text that still keeps the glyph text 24 bytes, as a `String` is.
+/// The longest text kept inline: with its length and the variant's tag, a glyph's
+/// text takes the 24 bytes a `String` takes.
 const INLINE: usize = 22;
+const _: () = assert!(std::mem::size_of::<GlyphText>() == 24);
 
 impl Default for Repr {
     fn default() -> Self {
