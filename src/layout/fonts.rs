@@ -478,6 +478,10 @@ impl FontBook {
     /// Arabic companion of `face`, everything else in `face`, or, when `face` cannot
     /// show a run, in an installed font that can.
     pub fn runs(&mut self, face: FaceId, text: &str) -> Vec<(FaceId, Rc<Shaped>, usize)> {
+        // Nearly every word has no Arabic letter: one run, without working out spans.
+        if !text.chars().any(is_arabic) {
+            return vec![self.run(face, text, 0)];
+        }
         let mut spans: Vec<(bool, usize, usize)> = Vec::new(); // (arabic, start, end)
         for (i, c) in text.char_indices() {
             // Marks and joiners stay with the letter before them.
@@ -492,21 +496,25 @@ impl FontBook {
         spans
             .into_iter()
             .map(|(arabic, start, end)| {
-                let part = &text[start..end];
                 let face = if arabic { self.arabic_for(face) } else { face };
-                let shaped = self.shape(face, part);
-                // A word the face cannot show is set in an installed font that can.
-                if let Some(&c) = shaped.missing.first()
-                    && let Some(fallback) = self.fallback_for(c)
-                {
-                    let other = self.shape(fallback, part);
-                    if other.missing.len() < shaped.missing.len() {
-                        return (fallback, other, start);
-                    }
-                }
-                (face, shaped, start)
+                self.run(face, &text[start..end], start)
             })
             .collect()
+    }
+
+    /// `part` of a word, from byte `start`, shaped in `face`, or, when `face` cannot
+    /// show it, in an installed font that can.
+    fn run(&mut self, face: FaceId, part: &str, start: usize) -> (FaceId, Rc<Shaped>, usize) {
+        let shaped = self.shape(face, part);
+        if let Some(&c) = shaped.missing.first()
+            && let Some(fallback) = self.fallback_for(c)
+        {
+            let other = self.shape(fallback, part);
+            if other.missing.len() < shaped.missing.len() {
+                return (fallback, other, start);
+            }
+        }
+        (face, shaped, start)
     }
 
     /// Readies the faces a résumé in `families` (body first) nearly always uses, as the

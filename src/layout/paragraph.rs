@@ -184,7 +184,6 @@ impl Setter<'_> {
                     }
                 } else if word.len() == 1 {
                     let shaped = &pieces[first].shaped;
-                    let hyphen_width = self.fonts.width(pieces[first].face, size, "-");
                     let core_end = chunk.trim_end_matches(|c: char| !c.is_alphabetic()).len();
                     let core_start = chunk.len() - chunk.trim_start_matches(|c: char| !c.is_alphabetic()).len();
                     // Explicit hyphens ("cutting-edge") break without adding one.
@@ -197,8 +196,9 @@ impl Setter<'_> {
                             ));
                         }
                     }
-                    let is_link = run.link.is_some() || chunk.contains('@') || chunk.contains("://");
-                    if hyphenate && !is_link && core_start < core_end {
+                    let is_link = || run.link.is_some() || chunk.contains('@') || chunk.contains("://");
+                    if hyphenate && core_start < core_end && !is_link() {
+                        let hyphen_width = self.fonts.width(pieces[first].face, size, "-");
                         let core = &chunk[core_start..core_end];
                         for b in self.hyphenator.breaks(self.lang, core) {
                             let byte = core_start + b;
