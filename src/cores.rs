@@ -18,14 +18,18 @@ pub fn off_this_processor() -> impl Fn(usize) + Send + Sync + 'static {
     off_processor(unsafe { libc::sched_getcpu() })
 }
 
+/// The processors this thread may run on.
+fn allowed() -> Option<libc::cpu_set_t> {
+    // SAFETY: the set is a plain bit set of the size given, written in place.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        (libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0).then_some(set)
+    }
+}
+
 /// What a pool's threads run as they start, to keep off processor `here`.
 fn off_processor(here: i32) -> impl Fn(usize) + Send + Sync + 'static {
-    // SAFETY: the set is a plain bit set of the size given, written in place.
-    let allowed = unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        let known = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) == 0;
-        known.then_some(set)
-    };
+    let allowed = allowed();
     move |_| {
         let (Ok(cpu), Some(mut set)) = (usize::try_from(here), allowed) else { return };
         // SAFETY: as above.
@@ -44,12 +48,7 @@ mod tests {
     use super::*;
 
     fn allowed() -> libc::cpu_set_t {
-        // SAFETY: a plain bit set of the size given, written in place.
-        unsafe {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            assert_eq!(libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set), 0);
-            set
-        }
+        super::allowed().expect("this thread's processors")
     }
 
     #[test]

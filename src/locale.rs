@@ -60,9 +60,8 @@ impl Locale {
     pub fn for_language(lang: &str) -> Locale {
         let base = lang.split('-').next().unwrap_or(lang);
         let (code, text) = TABLES.iter().find(|(c, _)| *c == base).unwrap_or(&TABLES[0]);
-        let mut locale: Locale = crate::model::node::from_scanned(text).unwrap_or_else(|| {
-            serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"))
-        });
+        let mut locale: Locale =
+            crate::model::node::typed(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
         locale.code = (*code).to_string();
         locale
     }

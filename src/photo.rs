@@ -341,12 +341,8 @@ fn truncated(bytes: &[u8], format: ImageFormat) -> bool {
 /// printed in its own), colour as wanted, not far above print resolution. (Round
 /// corners and circles are clipped where it is drawn.)
 fn passes_through(w: u32, h: u32, orientation: Orientation, frame: Frame) -> bool {
-    let aspect_ok = match frame.shape {
-        PhotoShape::Original => true,
-        PhotoShape::Square | PhotoShape::Circle | PhotoShape::Rounded => {
-            ((h as f32 / w as f32) - frame.height / frame.width).abs() < 0.01
-        }
-    };
+    let aspect_ok =
+        frame.shape == PhotoShape::Original || ((h as f32 / w as f32) - frame.height / frame.width).abs() < 0.01;
     let ppi = w as f32 / (frame.width / 72.0);
     orientation == Orientation::NoTransforms && aspect_ok && !frame.greyscale && ppi <= MAX_PASSTHROUGH_PPI
 }

@@ -488,6 +488,10 @@ impl Theme {
     /// themes it extends.
     fn extended(name_or_path: &str, own: &Theme, text: &str, path: &Path) -> Result<Theme, Diagnostic> {
         let tree = Theme::tree_of(own, text, path, 0)?;
+        if let Ok(theme) = Theme::deserialize(&tree) {
+            return Ok(theme);
+        }
+        // serde-saphyr says what is wrong: from the tree as JSON, which it reads alike.
         serde_saphyr::from_str_with_options::<Theme>(&tree.to_json(), node::options())
             .map_err(|e| Diagnostic::error(format!("invalid theme `{name_or_path}` once extended: {e}")))
     }
@@ -561,10 +565,7 @@ impl Theme {
     }
 
     pub fn parse(text: &str, path: &Path) -> Result<Theme, Diagnostic> {
-        if let Some(theme) = node::from_scanned(text) {
-            return Ok(theme);
-        }
-        serde_saphyr::from_str_with_options::<Theme>(text, node::options()).map_err(|e| {
+        node::typed::<Theme>(text).map_err(|e| {
             let message = e.to_string();
             let first = message.lines().next().unwrap_or("invalid theme").to_string();
             let first = first.split(" at line ").next().unwrap_or(&first).to_string();

@@ -207,6 +207,15 @@ pub fn from_scanned<T: de::DeserializeOwned>(source: &str) -> Option<T> {
     T::deserialize(&node).ok()
 }
 
+/// `T` read from `source`: through the scanner's tree when it can (`from_scanned`),
+/// else by serde-saphyr with `options`, whose error says what is wrong, and where.
+pub fn typed<T: de::DeserializeOwned>(source: &str) -> Result<T, serde_saphyr::Error> {
+    match from_scanned(source) {
+        Some(value) => Ok(value),
+        None => serde_saphyr::from_str_with_options(source, options()),
+    }
+}
+
 /// Why a tree is not the type asked for; never shown (see `from_scanned`).
 #[derive(Debug)]
 pub struct TreeError;
