@@ -69,12 +69,13 @@ pub struct Rendered {
 }
 
 /// Gets this thread ready to render with `theme`, as its first render would: the
-/// theme's faces parsed with their shaping tables, a compressor made. Called while the
-/// profile is still being read, it takes that work off the render's path. A theme
-/// whose fonts cannot be read is left for `render` to report.
+/// theme's faces parsed with their shaping tables (for the whole process), a
+/// compressor made (for this thread). Called while the profile is still being read, it
+/// takes that work off the render's path. A theme whose fonts cannot be read is left
+/// for `render` to report.
 pub fn warm(theme: &Theme) {
     let families = theme.families();
-    if let Ok(mut fonts) = layout::fonts::FontBook::for_thread(families) {
+    if let Ok(fonts) = layout::fonts::FontBook::for_thread(families) {
         fonts.warm(&families);
         fonts.keep(families);
     }

@@ -116,9 +116,9 @@ fn main() -> ExitCode {
                 });
                 let themes = themes.get_or_init(|| load_themes(&names, paper));
                 if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
-                    // The other core readies a font book of its own as well, for the
-                    // part of the text it sets (`layout::split`), once it has read the
-                    // profile.
+                    // The other core, once it has read the profile, gets ready too for
+                    // the part of the text it sets (`layout::split`) and the pages it
+                    // writes: the faces are parsed once for both, its compressor is its own.
                     let for_other = theme.clone();
                     rayon::spawn(move || {
                         if std::thread::current().id() != this_thread {

@@ -9,15 +9,23 @@
 //! wins), and a face whose positioning does anything else is left to allsorts.
 //! `plain_text_shapes_as_allsorts_does` compares the two on every bundled face.
 
+use std::collections::hash_map::Entry;
+
 use rustc_hash::FxHashMap;
 
 use crate::otf::{self, class, coverage, table, u16_at};
 
-/// `kern` and `dist` pair-positioning subtables of one face, in lookup order.
+/// `kern` and `dist` pair-positioning subtables of one face, in lookup order. Read
+/// once per process and shared; what a thread has worked out from it is its `KernMemo`.
 pub struct PairKerning {
     table: &'static [u8],
     /// Per lookup, the offsets of its pair-positioning subtables in `table`.
     lookups: Vec<Vec<usize>>,
+}
+
+/// The pairs one thread has kerned with a face, and where their left glyphs are found.
+#[derive(Default)]
+pub struct KernMemo {
     /// What all the lookups together give each pair seen so far. Lookups add up,
     /// and a pair's adjustment depends only on its two glyphs (plain text has no marks
     /// to skip), so a word's kerning is the sum of its pairs'.
@@ -104,28 +112,30 @@ impl PairKerning {
     }
 
     fn new(table: &'static [u8], lookups: Vec<Vec<usize>>) -> PairKerning {
-        PairKerning { table, lookups, pairs: FxHashMap::default(), lefts: FxHashMap::default() }
+        PairKerning { table, lookups }
     }
 
     /// Adds each lookup's adjustment of `glyphs` to `kerning` (one per glyph, in font
-    /// units, as allsorts's `Info::kerning`). `None` on a malformed table.
-    pub fn apply(&mut self, glyphs: &[u16], kerning: &mut [i16]) -> Option<()> {
+    /// units, as allsorts's `Info::kerning`), remembering in `memo` what it looked up.
+    /// `None` on a malformed table.
+    pub fn apply(&self, memo: &mut KernMemo, glyphs: &[u16], kerning: &mut [i16]) -> Option<()> {
+        let KernMemo { pairs, lefts } = memo;
         for i in 1..glyphs.len() {
             let pair = (glyphs[i - 1], glyphs[i]);
-            let (first, second) = match self.pairs.get(&pair) {
+            let (first, second) = match pairs.get(&pair) {
                 Some(&adjust) => adjust,
                 None => {
-                    if !self.lefts.contains_key(&pair.0) {
-                        let covering = self.covering(pair.0)?;
-                        self.lefts.insert(pair.0, covering);
-                    }
+                    let covering = match lefts.entry(pair.0) {
+                        Entry::Occupied(seen) => seen.into_mut(),
+                        Entry::Vacant(new) => new.insert(self.covering(pair.0)?),
+                    };
                     let mut adjust = (0i16, 0i16);
-                    for covering in &self.lefts[&pair.0] {
+                    for covering in covering.iter() {
                         if let Some((first, second)) = self.pair(covering, pair.0, pair.1)? {
                             adjust = (adjust.0.wrapping_add(first), adjust.1.wrapping_add(second));
                         }
                     }
-                    self.pairs.insert(pair, adjust);
+                    pairs.insert(pair, adjust);
                     adjust
                 }
             };

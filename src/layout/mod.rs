@@ -9,6 +9,7 @@ pub mod paragraph;
 mod ratings;
 mod split;
 mod triggers;
+pub mod typeface;
 
 use crate::compose::{Align, Block, Composed, Paragraph, TextStyle};
 use crate::frame::{Bookmark, Item, Page};

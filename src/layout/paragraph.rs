@@ -5,9 +5,10 @@
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::fonts::{FontBook, Shaped, ShapedGlyph};
+use super::fonts::FontBook;
 use super::hyphenate::Hyphenator;
 use super::linebreak::{INFINITY, Item, Params, break_lines};
+use super::typeface::{Shaped, ShapedGlyph};
 use crate::compose::{Align, Paragraph};
 use crate::frame::{self, FaceId, Glyph};
 

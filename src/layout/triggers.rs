@@ -7,9 +7,12 @@
 //! none of whose subtables can start on the word's glyphs changes nothing, and is
 //! skipped. The test is on the glyphs before each lookup, so substitutions made by
 //! earlier lookups count.
+//!
+//! Read once per process for the lookups a face applies to Latin text, and then only
+//! read from, so that every thread shares it.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::otf::{self, class, coverage, coverage_bits, table, u16_at};
 
@@ -25,7 +28,7 @@ impl GlyphSet {
         glyphs.iter().any(|&g| self.contains(g))
     }
 
-    fn union(sets: &[&Rc<GlyphSet>]) -> GlyphSet {
+    fn union(sets: &[&Arc<GlyphSet>]) -> GlyphSet {
         let mut words = vec![0u64; sets.iter().map(|s| s.0.len()).max().unwrap_or(0)];
         for set in sets {
             for (w, s) in words.iter_mut().zip(&set.0) {
@@ -38,7 +41,7 @@ impl GlyphSet {
 
 /// What a subtable needs present to act: a glyph from each of these sets. `None`: a
 /// subtable this reader does not know, which may always act.
-type Needs = Option<Vec<Rc<GlyphSet>>>;
+type Needs = Option<Vec<Arc<GlyphSet>>>;
 
 /// The sequences a subtable acts on, for the kinds whose rules are cheap to match in
 /// place: ligatures (a ligature set names its components) and class-based contexts.
@@ -172,25 +175,35 @@ struct Lookup {
 
 pub struct LookupTriggers {
     table: &'static [u8],
-    lookup_list: usize,
-    /// Per lookup, read on first use.
+    /// Per lookup of the order it was read for (others: `None`).
     lookups: Vec<Option<Lookup>>,
-    /// Coverage tables by offset, shared between subtables.
-    sets: HashMap<usize, Rc<GlyphSet>>,
 }
 
 impl LookupTriggers {
-    pub fn read(font: &'static [u8]) -> Option<LookupTriggers> {
-        let gsub = table(font, b"GSUB")?;
-        let lookup_list = usize::from(u16_at(gsub, 8)?);
-        Some(LookupTriggers { table: gsub, lookup_list, lookups: Vec::new(), sets: HashMap::new() })
+    /// What the lookups applied in `order` need, and which of them can start on each
+    /// glyph; `None` when the face has no GSUB table.
+    pub fn read(font: &'static [u8], order: &[usize]) -> Option<(LookupTriggers, StartMasks)> {
+        let table = table(font, b"GSUB")?;
+        let mut reader = Reader { table, lookup_list: usize::from(u16_at(table, 8)?), sets: HashMap::new() };
+        let mut lookups: Vec<Option<Lookup>> = Vec::new();
+        for &index in order {
+            if lookups.len() <= index {
+                lookups.resize_with(index + 1, || None);
+            }
+            if lookups[index].is_none() {
+                lookups[index] = Some(reader.lookup(index));
+            }
+        }
+        let triggers = LookupTriggers { table, lookups };
+        let masks = triggers.start_masks(order);
+        Some((triggers, masks))
     }
 
     /// Whether lookup `index` may change `glyphs`. Whether it can start on one of
-    /// them at all is asked first, of `StartMasks`.
-    pub fn may_act(&mut self, index: usize, glyphs: &[u16]) -> bool {
+    /// them at all is asked first, of `StartMasks`. A lookup not read: it may.
+    pub fn may_act(&self, index: usize, glyphs: &[u16]) -> bool {
         let t = self.table;
-        let Some(lookup) = self.entry(index) else { return true };
+        let Some(Some(lookup)) = self.lookups.get(index) else { return true };
         if lookup.seconds.as_ref().is_some_and(|seconds| !seconds.meets(glyphs)) {
             return false;
         }
@@ -203,38 +216,19 @@ impl LookupTriggers {
         })
     }
 
-    /// What each subtable of lookup `index` needs, and the glyphs it can start on,
-    /// read on first use.
-    fn entry(&mut self, index: usize) -> &Option<Lookup> {
-        if self.lookups.len() <= index {
-            self.lookups.resize_with(index + 1, || None);
-        }
-        if self.lookups[index].is_none() {
-            let subtables = self.lookup_needs(index).unwrap_or_else(|| vec![(None, None)]);
-            let union = |nth: usize| {
-                let sets = subtables.iter().map(|(n, _)| n.as_ref().and_then(|sets| sets.get(nth)));
-                sets.collect::<Option<Vec<_>>>().map(|sets| GlyphSet::union(&sets))
-            };
-            let (starts, seconds) = (union(0), union(1));
-            self.lookups[index] = Some(Lookup { subtables, starts, seconds });
-        }
-        &self.lookups[index]
-    }
-
     /// For lookups applied in `order`, which of them can start on each glyph.
-    pub fn start_masks(&mut self, order: &[usize]) -> StartMasks {
+    fn start_masks(&self, order: &[usize]) -> StartMasks {
         let stride = order.len().div_ceil(64).max(1);
-        // Read first, so that the masks are sized once, for the largest glyph.
-        let mut words = 0;
-        for &lookup in order {
-            if let Some(Lookup { starts: Some(starts), .. }) = self.entry(lookup) {
-                words = words.max(starts.0.len());
-            }
-        }
+        let starts = |lookup: usize| match self.lookups.get(lookup) {
+            Some(Some(Lookup { starts: Some(starts), .. })) => Some(starts),
+            _ => None,
+        };
+        // Sized once, for the largest glyph.
+        let words = order.iter().filter_map(|&lookup| starts(lookup)).map(|s| s.0.len()).max().unwrap_or(0);
         let mut masks = StartMasks { stride, always: vec![0; stride], by_glyph: vec![0; words * 64 * stride] };
         for (position, &lookup) in order.iter().enumerate() {
             let (word, bit) = (position / 64, 1u64 << (position % 64));
-            let Some(Some(Lookup { starts: Some(starts), .. })) = self.lookups.get(lookup) else {
+            let Some(starts) = starts(lookup) else {
                 masks.always[word] |= bit;
                 continue;
             };
@@ -248,6 +242,27 @@ impl LookupTriggers {
             }
         }
         masks
+    }
+}
+
+/// Reads lookups from a GSUB table, sharing the coverage tables subtables have in common.
+struct Reader {
+    table: &'static [u8],
+    lookup_list: usize,
+    /// Coverage tables by offset.
+    sets: HashMap<usize, Arc<GlyphSet>>,
+}
+
+impl Reader {
+    /// What each subtable of lookup `index` needs, and the glyphs it can start on.
+    fn lookup(&mut self, index: usize) -> Lookup {
+        let subtables = self.lookup_needs(index).unwrap_or_else(|| vec![(None, None)]);
+        let union = |nth: usize| {
+            let sets = subtables.iter().map(|(n, _)| n.as_ref().and_then(|sets| sets.get(nth)));
+            sets.collect::<Option<Vec<_>>>().map(|sets| GlyphSet::union(&sets))
+        };
+        let (starts, seconds) = (union(0), union(1));
+        Lookup { subtables, starts, seconds }
     }
 
     fn lookup_needs(&mut self, index: usize) -> Option<Vec<(Needs, Option<Rules>)>> {
@@ -299,11 +314,11 @@ impl LookupTriggers {
         offsets.into_iter().map(|offset| self.set(offset)).collect()
     }
 
-    fn set(&mut self, offset: usize) -> Option<Rc<GlyphSet>> {
+    fn set(&mut self, offset: usize) -> Option<Arc<GlyphSet>> {
         if let Some(set) = self.sets.get(&offset) {
             return Some(set.clone());
         }
-        let set = Rc::new(GlyphSet(coverage_bits(self.table, offset)?));
+        let set = Arc::new(GlyphSet(coverage_bits(self.table, offset)?));
         self.sets.insert(offset, set.clone());
         Some(set)
     }
