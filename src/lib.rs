@@ -68,16 +68,19 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Gets this thread ready to render with `theme`, as its first render would: the
-/// theme's faces parsed with their shaping tables (for the whole process), a
-/// compressor made (for this thread). Called while the profile is still being read, it
-/// takes that work off the render's path. A theme whose fonts cannot be read is left
-/// for `render` to report.
-pub fn warm(theme: &Theme) {
+/// Gets ready to render with `theme` as a first render would, while this thread does
+/// `meanwhile` (reads the profile): the theme's faces parsed with their shaping tables,
+/// for the whole process, by another core of the pool once it is free and by this
+/// thread after `meanwhile`; this thread's compressor made. It takes that work off the
+/// render's path. A theme whose fonts cannot be read is left for `render` to report.
+pub fn warm(theme: &Theme, meanwhile: impl FnOnce()) {
     let families = theme.families();
-    if let Ok(fonts) = layout::fonts::FontBook::for_thread(families) {
-        fonts.warm(&families);
-        fonts.keep(families);
+    match layout::fonts::FontBook::for_thread(families) {
+        Ok(fonts) => {
+            fonts.warm(&families, meanwhile);
+            fonts.keep(families);
+        }
+        Err(_) => meanwhile(),
     }
     pdf::warm();
 }

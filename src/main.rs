@@ -102,13 +102,14 @@ fn main() -> ExitCode {
             };
             let read = || {
                 let results = load_profiles(&profiles);
-                // Read on the other core, with the theme read meanwhile: this core
-                // starts the photo now, while the other still readies the fonts.
-                let early = one_pdf && std::thread::current().id() != this_thread && prepare_photo(&results);
+                // Once the theme is read too, the photo starts now, while the fonts are
+                // parsed.
+                let early = one_pdf && prepare_photo(&results);
                 (results, early)
             };
-            // The profile is read by the other core, if it is free, while this one reads the
-            // theme and readies its fonts; this core then waits awake (`claim`).
+            // The profile is read by the other core if it is free before this one has read
+            // the theme, and by this one otherwise; then the fonts are parsed, by both
+            // cores once the other is free. This core then waits awake (`claim`).
             let profile_read = cvpdf::claim::Claim::default();
             let (results, photo_started) = rayon::in_place_scope(|scope| {
                 scope.spawn(|_| {
@@ -116,16 +117,16 @@ fn main() -> ExitCode {
                 });
                 let themes = themes.get_or_init(|| load_themes(&names, paper));
                 if let (true, Ok([(_, theme)])) = (one_pdf, themes.as_deref()) {
-                    // The other core, once it has read the profile, gets ready too for
-                    // the part of the text it sets (`layout::split`) and the pages it
-                    // writes: the faces are parsed once for both, its compressor is its own.
-                    let for_other = theme.clone();
+                    // The photo, the longest path when there is one, starts once the
+                    // profile is read: this core reads it, unless the other has begun to,
+                    // before its share of the fonts.
+                    cvpdf::warm(theme, || _ = profile_read.run(read));
+                    // The other core makes its compressor, for the pages it writes.
                     rayon::spawn(move || {
                         if std::thread::current().id() != this_thread {
-                            cvpdf::warm(&for_other);
+                            cvpdf::pdf::warm();
                         }
                     });
-                    cvpdf::warm(theme);
                 }
                 profile_read.get(read)
             });

@@ -341,16 +341,24 @@ impl FontBook {
 
     /// Parses the faces a résumé in `families` (body first) nearly always uses, with
     /// their character map, kerning and substitution lookups, for every thread of the
-    /// process. Doing it while the profile is still being read takes it off the
-    /// render's path. Regular and bold of each family, italic of the body; a face
-    /// parsed and not used costs what a short profile takes to read.
-    pub fn warm(&self, families: &[Family]) {
-        for (id, e) in self.entries.iter().enumerate() {
-            let body = families.first() == Some(&e.family);
-            if !e.arabic && families.contains(&e.family) && !(e.bold && e.italic) && (body || !e.italic) {
-                self.face(id);
-            }
-        }
+    /// process: another core of the pool, once free, from the first face on, and this
+    /// thread, once it has done `meanwhile`, from the last back. Doing it while the
+    /// profile is read takes it off the render's path. Regular and bold of each family,
+    /// italic of the body; a face parsed and not used costs what a short profile takes
+    /// to read.
+    pub fn warm(&self, families: &[Family], meanwhile: impl FnOnce()) {
+        let to_parse: Vec<FaceId> = (self.entries.iter().enumerate())
+            .filter(|(_, e)| {
+                let body = families.first() == Some(&e.family);
+                e.parsed.is_none()
+                    && !e.arabic
+                    && families.contains(&e.family)
+                    && !(e.bold && e.italic)
+                    && (body || !e.italic)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        crate::claim::map_from_both_ends(&to_parse, |&id| _ = bundled(id), meanwhile);
     }
 
     /// Every face, for the PDF writer (unused ones are left out there).
