@@ -2,6 +2,7 @@
 //! fonts for characters none of them has, each parsed once per process
 //! (`Typeface`), and this thread's cache of shaped words.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -96,16 +97,29 @@ fn font_file(path: &Path) -> Result<(&'static [u8], &'static Typeface), String> 
     Ok(read)
 }
 
-/// The faces a render uses, with what this thread has looked up in each and a cache of
-/// shaped words.
+/// What a thread keeps of a face from one document to the next, whichever book uses
+/// it (a batch's themes share faces): the words shaped in it and what shaping looked
+/// up. Kept per book, the 12 variants of the sample shaped 5,667 words.
+#[derive(Default)]
+struct Kept {
+    /// Looked up by `&str`, so that a hit allocates nothing. FxHash rather than
+    /// SipHash: hashing each word with SipHash was a tenth of shaping; the words are
+    /// the user's own and the map is bounded, so flooding it with colliding keys gains
+    /// an attacker nothing.
+    words: FxHashMap<String, Rc<Shaped>>,
+    seen: Seen,
+}
+
+thread_local! {
+    /// This thread's `Kept` of each face it has used, by the face's address.
+    static KEPT: RefCell<Vec<(usize, Rc<RefCell<Kept>>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The faces a render uses, each with what this thread keeps of it (`Kept`).
 pub struct FontBook {
     entries: Vec<Entry>,
-    seen: Vec<Seen>,
-    /// Shaped words by face, looked up by `&str` so that a hit allocates nothing.
-    /// FxHash rather than SipHash: hashing each word with SipHash was a tenth of
-    /// shaping; the words are the user's own and the map is bounded, so flooding it
-    /// with colliding keys gains an attacker nothing.
-    cache: FxHashMap<FaceId, FxHashMap<String, Rc<Shaped>>>,
+    /// Per entry, once it is used.
+    kept: Vec<Option<Rc<RefCell<Kept>>>>,
     /// The installed fonts, listed on the first character no bundled face has.
     system: Option<Vec<PathBuf>>,
     /// The installed face found for each such character (none found: `None`).
@@ -135,13 +149,7 @@ impl Default for FontBook {
                 parsed: None,
             }))
             .collect::<Vec<_>>();
-        FontBook {
-            seen: entries.iter().map(|_| Seen::default()).collect(),
-            entries,
-            cache: FxHashMap::default(),
-            system: None,
-            fallbacks: HashMap::new(),
-        }
+        FontBook { kept: entries.iter().map(|_| None).collect(), entries, system: None, fallbacks: HashMap::new() }
     }
 }
 
@@ -184,9 +192,9 @@ fn file_postscript_name(path: &Path, otherwise: &str) -> String {
 const STYLE_NAMES: [(bool, bool, &[&str]); 3] =
     [(true, false, &["Bold"]), (false, true, &["Italic", "Oblique"]), (true, true, &["BoldItalic", "BoldOblique"])];
 
-// Shaped words are kept per thread and per set of font files, for the next document.
+// Books are kept per thread and per set of font files, for the next document.
 thread_local! {
-    static BOOKS: std::cell::RefCell<Vec<([Family; 3], FontBook)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static BOOKS: RefCell<Vec<([Family; 3], FontBook)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl FontBook {
@@ -245,7 +253,7 @@ impl FontBook {
         face: &'static Typeface,
     ) {
         self.entries.push(Entry { family, bold, italic, arabic: false, postscript_name, bytes, parsed: Some(face) });
-        self.seen.push(Seen::default());
+        self.kept.push(None);
     }
 
     /// An installed font that has `c`, for text the bundled fonts cannot show
@@ -274,7 +282,8 @@ impl FontBook {
 
     /// The glyph of `c` in face `id` (0 when it has none).
     pub fn glyph_index(&mut self, id: FaceId, c: char) -> u16 {
-        self.face(id).glyph(&mut self.seen[id], c)
+        let face = self.face(id);
+        face.glyph(&mut self.kept(id, face).borrow_mut().seen, c)
     }
 
     /// The face of `family` in the given style (its regular face when it has none).
@@ -370,17 +379,34 @@ impl FontBook {
         self.entries[id].parsed.unwrap_or_else(|| bundled(id))
     }
 
+    /// What this thread keeps of entry `id`, whose face is `face`.
+    fn kept(&mut self, id: FaceId, face: &'static Typeface) -> &RefCell<Kept> {
+        self.kept[id].get_or_insert_with(|| {
+            let key = face as *const Typeface as usize;
+            KEPT.with_borrow_mut(|all| match all.iter().find(|(k, _)| *k == key) {
+                Some((_, kept)) => Rc::clone(kept),
+                None => {
+                    let kept = Rc::default();
+                    all.push((key, Rc::clone(&kept)));
+                    kept
+                }
+            })
+        })
+    }
+
     pub fn units_per_em(&self, id: FaceId) -> f32 {
         self.face(id).units_per_em
     }
 
     /// Shapes `text` (one word, no spaces) in face `id`, once per process for each word.
     pub fn shape(&mut self, id: FaceId, text: &str) -> Rc<Shaped> {
-        if let Some(s) = self.cache.get(&id).and_then(|words| words.get(text)) {
+        let face = self.face(id);
+        let kept = &mut *self.kept(id, face).borrow_mut();
+        if let Some(s) = kept.words.get(text) {
             return s.clone();
         }
-        let shaped = Rc::new(self.face(id).shape(&mut self.seen[id], text));
-        let words = self.cache.entry(id).or_default();
+        let Kept { words, seen } = kept;
+        let shaped = Rc::new(face.shape(seen, text));
         // Bounded, for long-lived processes (watch mode, a fuzzer): a résumé has a few
         // thousand distinct words, so the limit is only reached by unrelated inputs.
         if words.len() >= MAX_CACHED_WORDS {
