@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use hyphenation::{Hyphenator as _, Language, Load, Standard};
+use hyphenation::Language;
+
+use super::dictionary::Dictionary;
 
 const DICTIONARIES: &[(&str, Language, &[u8])] = &[
     ("en", Language::EnglishUS, include_bytes!("../../hyphenation/en-us.standard.bincode")),
@@ -24,10 +26,10 @@ const MIN_BEFORE: usize = 2;
 const MIN_AFTER: usize = 3;
 
 /// Each dictionary, once deserialized: shared by every thread and variant of a batch.
-static PATTERNS: [OnceLock<Option<Standard>>; DICTIONARIES.len()] = [const { OnceLock::new() }; DICTIONARIES.len()];
+static PATTERNS: [OnceLock<Option<Dictionary>>; DICTIONARIES.len()] = [const { OnceLock::new() }; DICTIONARIES.len()];
 
 /// The patterns for `lang` (`fr`, `en-GB`; a region falls back to its language).
-fn patterns(lang: &str) -> Option<&'static Standard> {
+fn patterns(lang: &str) -> Option<&'static Dictionary> {
     let key = lang.to_ascii_lowercase();
     let base = key.split('-').next().unwrap_or(&key);
     let index = DICTIONARIES
@@ -35,7 +37,7 @@ fn patterns(lang: &str) -> Option<&'static Standard> {
         .position(|(code, _, _)| *code == key)
         .or_else(|| DICTIONARIES.iter().position(|(code, _, _)| *code == base))?;
     let (_, language, bytes) = DICTIONARIES[index];
-    PATTERNS[index].get_or_init(|| Standard::from_reader(language, &mut &bytes[..]).ok()).as_ref()
+    PATTERNS[index].get_or_init(|| Dictionary::read(language, bytes)).as_ref()
 }
 
 /// Deserializes the patterns for `lang` now, so that a paragraph needing them later
@@ -47,7 +49,7 @@ pub fn warm(lang: &str) {
 #[derive(Default)]
 pub struct Hyphenator {
     /// The languages this hyphenator has broken words in.
-    loaded: HashMap<String, Option<&'static Standard>>,
+    loaded: HashMap<String, Option<&'static Dictionary>>,
 }
 
 impl Hyphenator {
@@ -70,7 +72,6 @@ impl Hyphenator {
         }
         let char_index = |byte: usize| word[..byte].chars().count();
         dict.hyphenate(&lower)
-            .breaks
             .into_iter()
             .filter(|&b| char_index(b) >= MIN_BEFORE && letters - char_index(b) >= MIN_AFTER)
             .collect()
@@ -82,7 +83,7 @@ impl Hyphenator {
         self.loaded.len()
     }
 
-    fn dictionary(&mut self, lang: &str) -> Option<&'static Standard> {
+    fn dictionary(&mut self, lang: &str) -> Option<&'static Dictionary> {
         if let Some(&dict) = self.loaded.get(lang) {
             return dict;
         }
@@ -125,6 +126,27 @@ mod tests {
         assert!(h.breaks("xx", "hyphenation").is_empty(), "no patterns, no breaks");
         for b in h.breaks("en", "responsibilities") {
             assert!(b >= 2 && "responsibilities".len() - b >= 3);
+        }
+    }
+
+    #[test]
+    fn every_dictionary_breaks_words_as_the_crate_reads_it_whole() {
+        use hyphenation::{Hyphenator as _, Load, Standard};
+        let sample = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/profiles/camille-durand.yaml"));
+        let sample = sample.unwrap().to_lowercase();
+        let mut words: Vec<String> =
+            sample.split(|c: char| !c.is_alphabetic()).filter(|w| w.len() > 4).map(str::to_string).collect();
+        for (code, language, bytes) in DICTIONARIES {
+            let whole = Standard::from_reader(*language, &mut &bytes[..]).unwrap();
+            let read = Dictionary::read(*language, bytes).unwrap();
+            // Every exception, and then some, beside the sample's words, in lowercase as
+            // `breaks` asks for them.
+            let exceptions: Vec<String> = whole.exceptions.0.keys().map(|w| w.to_lowercase()).collect();
+            words.extend(exceptions.iter().map(|w| format!("{w}s")));
+            for word in exceptions.iter().chain(&words) {
+                assert_eq!(read.hyphenate(word), whole.hyphenate(word).breaks, "{code}: {word}");
+            }
+            assert!(*code != "en" || exceptions.len() > 1000, "US English has its exceptions");
         }
     }
 }

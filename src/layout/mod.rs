@@ -1,5 +1,6 @@
 //! Blocks to pages: fonts and shaping, hyphenation, line breaking, then page makeup.
 
+mod dictionary;
 pub mod flow;
 pub mod fonts;
 pub mod hyphenate;
