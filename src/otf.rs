@@ -106,31 +106,38 @@ fn range(t: &[u8], at: usize, count: usize, glyph: u16) -> Option<Option<(u16, u
 }
 
 /// The glyphs of the coverage table at `at`, as a set: bit `g % 64` of word `g / 64`
-/// for glyph `g`. Sized once, from the largest glyph: set glyph by glyph into a growing
-/// set, and through a list of glyphs first, this was a third of reading a face.
+/// for glyph `g`. Sized once, from the largest glyph (set glyph by glyph into a growing
+/// set, and through a list of glyphs first, this was a third of reading a face); a
+/// range of glyphs is set a word at a time.
 pub fn coverage_bits(t: &[u8], at: usize) -> Option<Vec<u64>> {
     let count = usize::from(u16_at(t, at + 2)?);
     let format = u16_at(t, at)?;
-    // Glyph ranges, as inclusive (first, last): one per glyph in format 1.
-    let range = |i: usize| -> Option<(u16, u16)> {
-        match format {
-            1 => u16_at(t, at + 4 + 2 * i).map(|g| (g, g)),
-            2 => Some((u16_at(t, at + 4 + 6 * i)?, u16_at(t, at + 4 + 6 * i + 2)?)),
-            _ => None,
-        }
+    let size = match format {
+        1 => 2,
+        2 => 6,
+        _ => return None,
     };
-    let mut last = None;
-    for i in 0..count {
-        let (first, end) = range(i)?;
-        if first <= end {
-            last = last.max(Some(end));
-        }
-    }
+    let records = t.get(at + 4..at + 4 + size * count)?;
+    let be = |b: &[u8]| u16::from_be_bytes([b[0], b[1]]);
+    // Inclusive (first, last) ranges: one per glyph in format 1.
+    let ranges = || {
+        records
+            .chunks_exact(size)
+            .map(move |r| if format == 1 { (be(r), be(r)) } else { (be(&r[..2]), be(&r[2..4])) })
+            .filter(|(first, end)| first <= end)
+    };
+    let last = ranges().map(|(_, end)| end).max();
     let mut words = vec![0u64; last.map_or(0, |g| usize::from(g) / 64 + 1)];
-    for i in 0..count {
-        let (first, end) = range(i)?;
-        for glyph in first..=end {
-            words[usize::from(glyph) / 64] |= 1 << (glyph % 64);
+    for (first, end) in ranges() {
+        let (first, end) = (usize::from(first), usize::from(end));
+        let (head, tail) = (u64::MAX << (first % 64), u64::MAX >> (63 - end % 64));
+        let (from, to) = (first / 64, end / 64);
+        if from == to {
+            words[from] |= head & tail;
+        } else {
+            words[from] |= head;
+            words[from + 1..to].fill(u64::MAX);
+            words[to] |= tail;
         }
     }
     Some(words)
@@ -159,6 +166,14 @@ mod tests {
             let covered = coverage(&ranges, 0, glyph).unwrap().is_some();
             let in_set = set.get(usize::from(glyph) / 64).is_some_and(|w| w & (1 << (glyph % 64)) != 0);
             assert_eq!(covered, in_set, "glyph {glyph}");
+        }
+        // A long range, set a word at a time.
+        let long = words(&[2, 2, 10, 20, 0, 70, 400, 11]);
+        let set = coverage_bits(&long, 0).unwrap();
+        assert_eq!(set.len(), 7);
+        for glyph in 0..500u16 {
+            let in_set = set.get(usize::from(glyph) / 64).is_some_and(|w| w & (1 << (glyph % 64)) != 0);
+            assert_eq!(in_set, (10..=20).contains(&glyph) || (70..=400).contains(&glyph), "glyph {glyph}");
         }
         // Cut short: unreadable.
         assert!(coverage_bits(&list[..8], 0).is_none());
