@@ -68,16 +68,18 @@ pub struct Rendered {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Gets ready to render with `theme` as a first render would, while this thread does
-/// `meanwhile` (reads the profile): the theme's faces parsed with their shaping tables,
-/// for the whole process, by another core of the pool once it is free and by this
-/// thread after `meanwhile`; this thread's compressor made. It takes that work off the
-/// render's path. A theme whose fonts cannot be read is left for `render` to report.
-pub fn warm(theme: &Theme, meanwhile: impl FnOnce()) {
+/// Gets ready to render with `theme` in `lang` (when it is known) as a first render
+/// would, while this thread does `meanwhile` (reads the profile): the theme's faces
+/// parsed with their shaping tables, for the whole process, by another core of the
+/// pool once it is free and by this thread after `meanwhile`; this thread's compressor
+/// made. It takes that work off the render's path. A theme whose fonts cannot be read
+/// is left for `render` to report.
+pub fn warm(theme: &Theme, lang: Option<&str>, meanwhile: impl FnOnce()) {
     let families = theme.families();
+    let arabic = lang.is_some_and(|l| locale::Locale::for_language(l).direction == locale::Direction::Rtl);
     match layout::fonts::FontBook::for_thread(families) {
         Ok(fonts) => {
-            fonts.warm(&families, meanwhile);
+            fonts.warm(&families, arabic, meanwhile);
             fonts.keep(families);
         }
         Err(_) => meanwhile(),

@@ -120,7 +120,7 @@ fn main() -> ExitCode {
                     // The photo, the longest path when there is one, starts once the
                     // profile is read: this core reads it, unless the other has begun to,
                     // before its share of the fonts.
-                    cvpdf::warm(theme, || _ = profile_read.run(read));
+                    cvpdf::warm(theme, lang.as_deref(), || _ = profile_read.run(read));
                     // The other core makes its compressor, for the pages it writes.
                     rayon::spawn(move || {
                         if std::thread::current().id() != this_thread {

@@ -353,21 +353,28 @@ impl FontBook {
     /// process: another core of the pool, once free, from the first face on, and this
     /// thread, once it has done `meanwhile`, from the last back. Doing it while the
     /// profile is read takes it off the render's path. Regular and bold of each family,
-    /// italic of the body; a face parsed and not used costs what a short profile takes
+    /// italic of the body; in `arabic` (a right-to-left language), the regular and bold
+    /// of their Arabic companions too, with a word shaped in each, which loads what
+    /// allsorts reads first (both cores otherwise wait for the one loading it at their
+    /// first Arabic word). A face parsed and not used costs what a short profile takes
     /// to read.
-    pub fn warm(&self, families: &[Family], meanwhile: impl FnOnce()) {
+    pub fn warm(&self, families: &[Family], arabic: bool, meanwhile: impl FnOnce()) {
+        let companion = |e: &Entry| families.iter().any(|f| (*f == Family::Serif) == (e.family == Family::Serif));
         let to_parse: Vec<FaceId> = (self.entries.iter().enumerate())
             .filter(|(_, e)| {
                 let body = families.first() == Some(&e.family);
-                e.parsed.is_none()
-                    && !e.arabic
-                    && families.contains(&e.family)
-                    && !(e.bold && e.italic)
-                    && (body || !e.italic)
+                let latin = !e.arabic && families.contains(&e.family) && !(e.bold && e.italic) && (body || !e.italic);
+                e.parsed.is_none() && (latin || (arabic && e.arabic && companion(e)))
             })
             .map(|(id, _)| id)
             .collect();
-        crate::claim::map_from_both_ends(&to_parse, |&id| _ = bundled(id), meanwhile);
+        let parse = |&id: &FaceId| {
+            let face = bundled(id);
+            if id >= BUNDLED.len() {
+                face.shape(&mut Seen::default(), "من");
+            }
+        };
+        crate::claim::map_from_both_ends(&to_parse, parse, meanwhile);
     }
 
     /// Every face, for the PDF writer (unused ones are left out there).
