@@ -238,7 +238,7 @@ impl Typeface {
                 return shaped;
             }
         }
-        self.shape_with_allsorts(text)
+        self.shape_with_allsorts(seen, text)
     }
 
     /// Shapes `text` with the whole of allsorts, once per process. The font's lock
@@ -246,7 +246,7 @@ impl Typeface {
     /// substitution and positioning lookups run: two threads setting Arabic text
     /// (the two halves of one document, or two documents) then wait for each other
     /// only briefly.
-    fn shape_with_allsorts(&self, text: &str) -> Shaped {
+    fn shape_with_allsorts(&self, seen: &mut Seen, text: &str) -> Shaped {
         // Glyphs come out in logical order either way; the line setter reverses
         // right-to-left runs.
         let (script, direction) = if text.chars().any(is_arabic) {
@@ -255,13 +255,10 @@ impl Typeface {
             (tag::LATN, TextDirection::LeftToRight)
         };
         let Some(layout) = self.layout() else { return self.shape_locked(text, script, direction) };
-        let mut glyphs = {
-            let Allsorts { font, words } = &mut *self.allsorts();
-            if let Some(shaped) = words.get(text) {
-                return shaped.clone();
-            }
-            font.map_glyphs(text, script, MatchingPresentation::NotRequired)
-        };
+        if let Some(shaped) = self.allsorts().words.get(text) {
+            return shaped.clone();
+        }
+        let mut glyphs = self.map_glyphs(seen, text, script);
         let infos = layout.shape(&mut glyphs, script);
         self.allsorts().position(text, &infos, direction)
     }
@@ -281,6 +278,36 @@ impl Typeface {
         allsorts.position(text, &infos, direction)
     }
 
+    /// The glyphs of `text`, as `Font::map_glyphs` maps them (marks reordered as the
+    /// script needs, variation selectors taken with the character before them), from
+    /// this thread's memo: allsorts reads the character map afresh for each character,
+    /// 10,000 instructions for an Arabic word, under the font's lock.
+    fn map_glyphs(&self, seen: &mut Seen, text: &str, script: u32) -> Vec<RawGlyph<()>> {
+        let mut chars: Vec<char> = text.chars().collect();
+        allsorts::scripts::preprocess_text(&mut chars, script);
+        let mut glyphs = Vec::with_capacity(chars.len());
+        let mut chars = chars.into_iter().peekable();
+        while let Some(c) = chars.next() {
+            if VariationSelector::try_from(c).is_ok() {
+                continue;
+            }
+            let (glyph_index, variation) = match chars.peek().and_then(|&next| VariationSelector::try_from(next).ok()) {
+                None => self.glyph_variation(seen, c),
+                selector => self.allsorts().font.lookup_glyph_index(c, MatchingPresentation::NotRequired, selector),
+            };
+            glyphs.push(RawGlyph {
+                unicodes: [c].into(),
+                glyph_index,
+                liga_component_pos: 0,
+                glyph_origin: GlyphOrigin::Char(c),
+                flags: RawGlyphFlags::empty(),
+                variation: Some(variation),
+                extra_data: (),
+            });
+        }
+        glyphs
+    }
+
     /// The tables `Font::shape` reads, loaded with the first word it shapes; `None`
     /// for a font shaped by its `morx` table, which `shape_locked` leaves to allsorts.
     fn layout(&self) -> Option<&Layout> {
@@ -298,23 +325,7 @@ impl Typeface {
     /// every plain character beside others. `None` when a substitution brings a mark
     /// in, or a table is malformed: allsorts then shapes the word.
     fn substituted(&self, plain: &PlainTables, seen: &mut Seen, text: &str) -> Option<Shaped> {
-        // As `Font::map_glyphs` maps plain text, which has no variation selectors and
-        // no marks to reorder.
-        let mut glyphs: Vec<RawGlyph<()>> = text
-            .chars()
-            .map(|c| {
-                let (glyph_index, variation) = self.glyph_variation(seen, c);
-                RawGlyph {
-                    unicodes: [c].into(),
-                    glyph_index,
-                    liga_component_pos: 0,
-                    glyph_origin: GlyphOrigin::Char(c),
-                    flags: RawGlyphFlags::empty(),
-                    variation: Some(variation),
-                    extra_data: (),
-                }
-            })
-            .collect();
+        let mut glyphs = self.map_glyphs(seen, text, tag::LATN);
         let gdef = plain.gdef.as_deref();
         substitute(plain, &mut glyphs).ok()?;
         if glyphs.iter().any(|g| gdef_is_mark(gdef, g.glyph_index)) {
@@ -584,7 +595,7 @@ mod tests {
             let mut seen = Seen::default();
             let (mut substituted, mut unsubstituted) = (0, 0);
             for text in &texts {
-                let expected = summary(&face.shape_with_allsorts(text));
+                let expected = summary(&face.shape_with_allsorts(&mut Seen::default(), text));
                 if let Some(shaped) = face.substituted(plain, &mut seen, text) {
                     assert_eq!(summary(&shaped), expected, "{name}: {text:?}, substituted in place");
                     substituted += 1;
@@ -613,6 +624,9 @@ mod tests {
         let arabic: Vec<String> =
             sample.split_whitespace().filter(|w| w.chars().any(is_arabic)).map(str::to_string).collect();
         assert!(arabic.len() > 300, "the sample has an Arabic translation");
+        // Marks that allsorts reorders (a shadda and its vowel), and a variation selector.
+        let mut arabic = arabic;
+        arabic.extend(["مُحَمَّدٌ", "شَدَّة", "سلام\u{FE00}", "\u{FE0F}من"].map(str::to_string));
         let latin = plain_texts();
         let faces =
             BUNDLED.iter().map(|b| (b.3, b.4, &latin[..])).chain(ARABIC.iter().map(|a| (a.2, a.3, &arabic[..])));
@@ -626,7 +640,7 @@ mod tests {
                 };
                 let locked = summary(&face.shape_locked(text, script, direction));
                 face.allsorts().words.clear();
-                assert_eq!(summary(&face.shape_with_allsorts(text)), locked, "{name}: {text:?}");
+                assert_eq!(summary(&face.shape_with_allsorts(&mut Seen::default(), text)), locked, "{name}: {text:?}");
                 face.allsorts().words.clear();
             }
         }
