@@ -1,6 +1,6 @@
 //! The faces a render can use: the bundled families, theme font files and installed
 //! fonts for characters none of them has, each parsed once per process
-//! (`Typeface`), and this thread's cache of shaped words.
+//! (`Typeface`), and what this thread keeps of each between documents (`Kept`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -89,7 +89,7 @@ struct Allsorts {
     font: Font,
     /// The words it has shaped. Each costs tens of microseconds (most are Arabic), as
     /// much as looking up a hundred in a map: in a batch they are shaped once for
-    /// the process, not once per thread and theme. Bounded as `FontBook`'s words are.
+    /// the process, not once per thread. Bounded as a thread's `Kept` words are.
     words: FxHashMap<String, Shaped>,
 }
 
