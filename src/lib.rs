@@ -76,7 +76,7 @@ pub struct Rendered {
 /// is left for `render` to report.
 pub fn warm(theme: &Theme, lang: Option<&str>, meanwhile: impl FnOnce()) {
     let families = theme.families();
-    let arabic = lang.is_some_and(|l| locale::Locale::for_language(l).direction == locale::Direction::Rtl);
+    let arabic = lang.is_some_and(|l| locale::Locale::table(l).direction == locale::Direction::Rtl);
     match layout::fonts::FontBook::for_thread(families) {
         Ok(fonts) => {
             fonts.warm(&families, arabic, meanwhile);

@@ -58,12 +58,22 @@ const TABLES: &[(&str, &str)] = &[
 impl Locale {
     /// The table for `lang` (`fr-CA` uses `fr`); English where there is none.
     pub fn for_language(lang: &str) -> Locale {
+        Locale::table(lang).clone()
+    }
+
+    /// The table for `lang`, read once per process: every variant of a batch in the
+    /// language, and `cvpdf::warm` before it, would otherwise read it again.
+    pub fn table(lang: &str) -> &'static Locale {
+        static READ: [std::sync::OnceLock<Locale>; TABLES.len()] = [const { std::sync::OnceLock::new() }; _];
         let base = lang.split('-').next().unwrap_or(lang);
-        let (code, text) = TABLES.iter().find(|(c, _)| *c == base).unwrap_or(&TABLES[0]);
-        let mut locale: Locale =
-            crate::model::node::typed(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
-        locale.code = (*code).to_string();
-        locale
+        let index = TABLES.iter().position(|(c, _)| *c == base).unwrap_or(0);
+        READ[index].get_or_init(|| {
+            let (code, text) = TABLES[index];
+            let mut locale: Locale =
+                crate::model::node::typed(text).unwrap_or_else(|e| panic!("built-in locale {code} is invalid: {e}"));
+            locale.code = code.to_string();
+            locale
+        })
     }
 
     pub fn label<'a>(&'a self, key: &'a str) -> &'a str {

@@ -120,8 +120,6 @@ pub struct FontBook {
     entries: Vec<Entry>,
     /// Per entry, once it is used.
     kept: Vec<Option<Rc<RefCell<Kept>>>>,
-    /// The installed fonts, listed on the first character no bundled face has.
-    system: Option<Vec<PathBuf>>,
     /// The installed face found for each such character (none found: `None`).
     fallbacks: HashMap<char, Option<FaceId>>,
 }
@@ -149,12 +147,18 @@ impl Default for FontBook {
                 parsed: None,
             }))
             .collect::<Vec<_>>();
-        FontBook { kept: entries.iter().map(|_| None).collect(), entries, system: None, fallbacks: HashMap::new() }
+        FontBook { kept: entries.iter().map(|_| None).collect(), entries, fallbacks: HashMap::new() }
     }
 }
 
-/// Font files installed on this machine, regular faces first.
-fn system_fonts() -> Vec<PathBuf> {
+/// Font files installed on this machine, regular faces first: listed once per process,
+/// on the first character no bundled face has.
+fn system_fonts() -> &'static [PathBuf] {
+    static LISTED: OnceLock<Vec<PathBuf>> = OnceLock::new();
+    LISTED.get_or_init(list_system_fonts)
+}
+
+fn list_system_fonts() -> Vec<PathBuf> {
     let mut dirs = vec![PathBuf::from("/usr/share/fonts"), PathBuf::from("/usr/local/share/fonts")];
     if let Some(home) = std::env::var_os("HOME") {
         dirs.push(Path::new(&home).join(".local/share/fonts"));
@@ -262,7 +266,7 @@ impl FontBook {
         if let Some(found) = self.fallbacks.get(&c) {
             return *found;
         }
-        let system = self.system.get_or_insert_with(system_fonts).clone();
+        let system = system_fonts();
         let found = system.iter().find_map(|path| {
             let id = match self.entries.iter().position(|e| matches!(e.family, Family::File(p) if Path::new(p) == path))
             {
