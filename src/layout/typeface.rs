@@ -81,7 +81,7 @@ pub struct Typeface {
     pub units_per_em: f32,
     /// What shapes plain text without allsorts's slow paths: for the bundled Latin
     /// faces, whose mark positioning is known to do nothing to plain text (see
-    /// `shape_plain`), when their kerning and substitutions can be read in place.
+    /// `substituted`), when their kerning and substitutions can be read in place.
     plain: Option<PlainTables>,
 }
 
@@ -254,10 +254,10 @@ impl Typeface {
         } else {
             (tag::LATN, TextDirection::LeftToRight)
         };
-        let Some(layout) = self.layout() else { return self.shape_locked(text, script, direction) };
         if let Some(shaped) = self.allsorts().words.get(text) {
             return shaped.clone();
         }
+        let Some(layout) = self.layout() else { return self.shape_locked(text, script, direction) };
         let mut glyphs = self.map_glyphs(seen, text, script);
         let infos = layout.shape(&mut glyphs, script);
         self.allsorts().position(text, &infos, direction)
@@ -266,9 +266,6 @@ impl Typeface {
     /// Shapes `text` with `Font::shape`, holding the font's lock throughout.
     fn shape_locked(&self, text: &str, script: u32, direction: TextDirection) -> Shaped {
         let allsorts = &mut *self.allsorts();
-        if let Some(shaped) = allsorts.words.get(text) {
-            return shaped.clone();
-        }
         let font = &mut allsorts.font;
         let glyphs = font.map_glyphs(text, script, MatchingPresentation::NotRequired);
         let infos = match font.shape(glyphs, script, None, FeatureMask::default_mask(), &[], None, true) {
@@ -343,12 +340,12 @@ impl Typeface {
         Some(shaped(text, &infos, positions.into_iter()))
     }
 
-    /// Plain text that no substitution acts on, as `shape_plain` and allsorts's
+    /// Plain text that no substitution acts on, as `substituted` and allsorts's
     /// positioning shape it, without building allsorts's glyph records: a glyph per
     /// character, advanced by its width and its pairs' kerning. Most words of a résumé
     /// are such; this took shaping from ~22,000 instructions a word to a few thousand.
     /// `None` when a substitution may act, or a glyph is a mark or out of range: the
-    /// word then goes through `shape_plain`.
+    /// word then goes through `substituted`.
     fn unsubstituted(&self, plain: &PlainTables, seen: &mut Seen, text: &str) -> Option<Shaped> {
         let ids: Vec<u16> = text.chars().map(|c| self.glyph(seen, c)).collect();
         let PlainTables { kerning, triggers, order, masks, gdef, num_glyphs, .. } = plain;
