@@ -395,9 +395,9 @@ fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
     Image { width: w, height: h, jpeg, gray, alpha }
 }
 
-/// `bytes` zlib-compressed, with libdeflate at level 3 (as the PDF's own streams).
+/// `bytes` zlib-compressed, with libdeflate at level 1 (as the PDF's own streams).
 fn deflated(bytes: &[u8]) -> Vec<u8> {
-    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default());
+    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).unwrap_or_default());
     let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
     let length = compressor.zlib_compress(bytes, &mut out).unwrap_or(0);
     out.truncate(length);
