@@ -6,6 +6,7 @@
 mod content;
 mod sfnt;
 mod subset;
+mod to_unicode;
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
@@ -103,6 +104,8 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     let mut registration = Vec::new();
     // Each subset as printpdf embeds it, with its deflated bytes.
     let mut programs = Vec::new();
+    // Each font's ToUnicode map, by its subset's name.
+    let mut to_unicode_maps = Vec::new();
     for (face, sub) in subsets {
         let source = &doc.faces[face];
         let (sub, packed) = sub.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
@@ -117,10 +120,13 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         let id = FontId(format!("F{face}"));
         let widths = EmbeddedFont::new(parsed.units_per_em, &parsed.glyph_widths);
         pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
-        let glyphs = used[&face]
-            .iter()
-            .map(|(id, text)| Codepoint::with_cid(sub.new_ids.glyph(*id, text), 0.0, text.to_string()))
-            .collect();
+        // Each glyph with its text in the subset, for the ToUnicode map this module
+        // writes; printpdf gets the glyphs without text.
+        let mut shown: Vec<(u16, &str)> =
+            used[&face].iter().map(|(id, text)| (sub.new_ids.glyph(*id, text), *text)).collect();
+        shown.sort_unstable();
+        let glyphs = shown.iter().map(|(id, _)| Codepoint::with_cid(*id, 0.0, String::new())).collect();
+        to_unicode_maps.push((sub.name.clone().into_bytes(), to_unicode::cmap(&id.0, &shown)));
         registration.extend([
             Op::StartTextSection,
             Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(10.0) },
@@ -167,6 +173,7 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             // What needs no page contents is done while they are written.
             exact_widths(&mut lo, fonts_ref);
+            own_to_unicode(&mut lo, &to_unicode_maps);
             drop_contents(&mut lo);
             compress(&mut lo, programs);
             lo
@@ -304,6 +311,29 @@ fn exact_widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
                     _ => {}
                 }
             }
+        }
+    }
+}
+
+/// Puts in each font's `/ToUnicode` stream the map `maps` holds for its `BaseFont`
+/// (printpdf's has no glyphs: they were handed to it without text).
+fn own_to_unicode(lo: &mut lopdf::Document, maps: &[(Vec<u8>, Vec<u8>)]) {
+    use lopdf::Object;
+    let mut streams = Vec::new();
+    for object in lo.objects.values() {
+        let Object::Dictionary(font) = object else { continue };
+        let (Ok(name), Ok(Object::Reference(id))) =
+            (font.get(b"BaseFont").and_then(Object::as_name), font.get(b"ToUnicode"))
+        else {
+            continue;
+        };
+        if let Some((_, map)) = maps.iter().find(|(base_font, _)| base_font == name) {
+            streams.push((*id, map));
+        }
+    }
+    for (id, map) in streams {
+        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
+            stream.set_content(map.clone());
         }
     }
 }
