@@ -34,9 +34,12 @@ impl WithoutImages {
         let lo = &mut self.0;
         self::images(lo, doc, images);
         compress(lo, Vec::new());
-        identify(lo);
+        // The identifier is written as a placeholder, then set from the file's bytes.
+        let part = || lopdf::Object::String(UNIDENTIFIED.to_vec(), lopdf::StringFormat::Hexadecimal);
+        lo.trailer.set("ID", lopdf::Object::Array(vec![part(), part()]));
         let mut bytes = Vec::new();
         lo.save_to(&mut bytes).map_err(|e| format!("cannot write the PDF: {e}"))?;
+        identify(&mut bytes);
         Ok(bytes)
     }
 }
@@ -250,30 +253,32 @@ pub fn warm() {
     let _ = deflated(&[0; 64]);
 }
 
-/// Sets the file identifier (`/ID`) from what the file holds. printpdf draws it from a
-/// process-wide counter, so a PDF made in a batch differed from the same one made
-/// alone, and from one batch run to the next. Both parts are the same, as for a file
-/// just made (PDF 1.7, 14.4); 64 bits tell files apart, and PDF sets no length.
-fn identify(lo: &mut lopdf::Document) {
-    use lopdf::{Object, StringFormat};
+/// The file identifier's two parts as the file is written, before `identify`.
+const UNIDENTIFIED: [u8; 8] = [0; 8];
+
+/// Sets the file identifier (`/ID`) from the bytes of the file, written with
+/// `UNIDENTIFIED` in its place. printpdf draws it from a process-wide counter, so a PDF
+/// made in a batch differed from the same one made alone, and from one batch run to
+/// the next. Both parts are the same, as for a file just made (PDF 1.7, 14.4); 64 bits
+/// tell files apart, and PDF sets no length. FxHash over the whole file takes a tenth
+/// of what hashing the objects did (their streams, and the metadata and links through
+/// `Debug`, 0.2M instructions), and every byte of the file counts.
+fn identify(bytes: &mut [u8]) {
     use std::hash::{Hash, Hasher};
-    // FxHash: the same document always gets the same identifier, and hashing the
-    // streams costs a few microseconds (SipHash cost a twentieth of a render).
+    const PLACEHOLDER: &[u8] = b"/ID[<0000000000000000><0000000000000000>]";
     let mut hasher = rustc_hash::FxHasher::default();
-    for (id, object) in &lo.objects {
-        id.hash(&mut hasher);
-        match object {
-            Object::Stream(stream) => stream.content.hash(&mut hasher),
-            // Metadata and links tell apart variants whose pages look alike.
-            Object::Dictionary(dict) if dict.has(b"URI") || dict.has(b"Title") || dict.has(b"A") => {
-                format!("{dict:?}").hash(&mut hasher)
-            }
-            _ => {}
-        }
+    bytes.hash(&mut hasher);
+    let mut id = [0u8; 16];
+    for (k, digit) in id.iter_mut().enumerate() {
+        *digit = b"0123456789ABCDEF"[((hasher.finish() >> (60 - 4 * k)) & 15) as usize];
     }
-    let id = hasher.finish().to_be_bytes().to_vec();
-    let part = || Object::String(id.clone(), StringFormat::Hexadecimal);
-    lo.trailer.set("ID", Object::Array(vec![part(), part()]));
+    // The trailer, and so the placeholder, comes last: in the file's last kilobyte.
+    let find =
+        |from: usize| bytes[from..].windows(PLACEHOLDER.len()).rposition(|w| w == PLACEHOLDER).map(|at| from + at);
+    if let Some(at) = find(bytes.len().saturating_sub(1024)).or_else(|| find(0)) {
+        bytes[at + 5..at + 21].copy_from_slice(&id);
+        bytes[at + 23..at + 39].copy_from_slice(&id);
+    }
 }
 
 /// Gives each font's `/W` the advances `EmbeddedFont::advance` follows the pen with.
@@ -568,5 +573,44 @@ impl EmbeddedFont {
     /// Advance of glyph `gid` for a font size of 1 (looked up for every glyph shown).
     fn advance(&self, gid: u16) -> f32 {
         self.advances.get(usize::from(gid)).copied().unwrap_or(0.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(body: &str) -> Vec<u8> {
+        format!("%PDF-1.7\n{body}\ntrailer\n<</Root 1 0 R/ID[<0000000000000000><0000000000000000>]/Size 2>>\n%%EOF")
+            .into_bytes()
+    }
+
+    /// The identifier's two parts, as the trailer gives them.
+    fn id(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes);
+        let at = text.rfind("/ID[<").expect("an identifier") + 5;
+        let (first, second) = (&text[at..at + 16], &text[at + 18..at + 34]);
+        assert_eq!(first, second, "both parts are the same");
+        first.to_string()
+    }
+
+    #[test]
+    fn the_identifier_comes_from_every_byte_of_the_file() {
+        let (mut a, mut again, mut other) =
+            (file("1 0 obj (a) endobj"), file("1 0 obj (a) endobj"), file("1 0 obj (b) endobj"));
+        let length = a.len();
+        for bytes in [&mut a, &mut again, &mut other] {
+            identify(bytes);
+        }
+        assert_eq!(a.len(), length);
+        assert_ne!(id(&a), "0000000000000000");
+        assert!(id(&a).bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(id(&a), id(&again), "the same file, the same identifier");
+        assert_ne!(id(&a), id(&other), "a byte apart, another identifier");
+        // A trailer further than a kilobyte from the end is found too.
+        let mut long = file("1 0 obj (a) endobj");
+        long.extend(std::iter::repeat_n(b'%', 2000));
+        identify(&mut long);
+        assert_ne!(id(&long), "0000000000000000");
     }
 }
