@@ -1,7 +1,6 @@
 //! `cvpdf watch`: re-render on save, for an editor's save loop.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -10,7 +9,7 @@ use notify::{RecursiveMode, Watcher};
 
 /// Renders once, then after every change to the profile, its photo or its theme file,
 /// until interrupted. Errors are printed and the last good PDF stays.
-pub fn watch(profile: &Path, output: Option<PathBuf>, theme: &str, lang: Option<&str>) -> ExitCode {
+pub fn watch(profile: &Path, output: Option<PathBuf>, theme: &str, lang: Option<&str>) -> u8 {
     let out = output.unwrap_or_else(|| profile.with_extension("pdf"));
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(move |event| {
@@ -19,7 +18,7 @@ pub fn watch(profile: &Path, output: Option<PathBuf>, theme: &str, lang: Option<
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: cannot watch files: {e}");
-            return ExitCode::from(1);
+            return 1;
         }
     };
     // Editors often save by writing a new file and renaming it over the old one, so
@@ -65,7 +64,7 @@ pub fn watch(profile: &Path, output: Option<PathBuf>, theme: &str, lang: Option<
             watch_dir_of(input, &mut watcher);
         }
     }
-    ExitCode::SUCCESS
+    0
 }
 
 /// One render; returns the files it read besides the profile (the photo).
