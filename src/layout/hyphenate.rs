@@ -49,11 +49,15 @@ pub fn warm(lang: &str) {
 #[derive(Default)]
 pub struct Hyphenator {
     /// The languages this hyphenator has broken words in.
-    loaded: HashMap<String, Option<&'static Dictionary>>,
-    /// The breaks of each word it has broken, by language. The patterns take 10,000
-    /// instructions a word, and a long profile breaks the same words again: ten times
-    /// the sample broke 51 words 540 times.
-    broken: HashMap<String, rustc_hash::FxHashMap<String, Vec<usize>>>,
+    languages: HashMap<String, Broken>,
+}
+
+/// A language's patterns, and the breaks of each word broken in it. The patterns take
+/// 10,000 instructions a word, and a long profile breaks the same words again: ten
+/// times the sample broke 51 words 540 times.
+struct Broken {
+    patterns: Option<&'static Dictionary>,
+    words: rustc_hash::FxHashMap<String, Vec<usize>>,
 }
 
 impl Hyphenator {
@@ -67,15 +71,15 @@ impl Hyphenator {
         {
             return Vec::new();
         }
-        let Some(dict) = self.dictionary(lang) else {
+        let Some(Broken { patterns: Some(dict), words }) = self.language(lang) else {
             return Vec::new();
         };
+        if let Some(breaks) = words.get(word) {
+            return breaks.clone();
+        }
         let lower = word.to_lowercase();
         if lower.len() != word.len() {
             return Vec::new(); // case folding changed byte offsets: do not guess
-        }
-        if let Some(breaks) = self.broken.get(lang).and_then(|words| words.get(word)) {
-            return breaks.clone();
         }
         let char_index = |byte: usize| word[..byte].chars().count();
         let breaks: Vec<usize> = dict
@@ -83,23 +87,22 @@ impl Hyphenator {
             .into_iter()
             .filter(|&b| char_index(b) >= MIN_BEFORE && letters - char_index(b) >= MIN_AFTER)
             .collect();
-        self.broken.entry(lang.to_string()).or_default().insert(word.to_string(), breaks.clone());
+        words.insert(word.to_string(), breaks.clone());
         breaks
     }
 
     /// How many languages this hyphenator has needed patterns for.
     #[cfg(test)]
     pub fn dictionaries_loaded(&self) -> usize {
-        self.loaded.len()
+        self.languages.len()
     }
 
-    fn dictionary(&mut self, lang: &str) -> Option<&'static Dictionary> {
-        if let Some(&dict) = self.loaded.get(lang) {
-            return dict;
+    fn language(&mut self, lang: &str) -> Option<&mut Broken> {
+        if !self.languages.contains_key(lang) {
+            let broken = Broken { patterns: patterns(lang), words: Default::default() };
+            self.languages.insert(lang.to_string(), broken);
         }
-        let dict = patterns(lang);
-        self.loaded.insert(lang.to_string(), dict);
-        dict
+        self.languages.get_mut(lang)
     }
 }
 
