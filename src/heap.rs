@@ -260,13 +260,14 @@ fn from_region_otherwise(heap: &ThreadHeap, layout: Layout) -> Option<Block> {
     if end == usize::MAX {
         return None;
     }
-    // A block given back is aligned to a grain at least.
-    if align <= GRAIN
-        && let Some(block) = reused(heap, covering(size))
-    {
-        return Some(Block::Reused(block as *mut u8));
-    }
     if size > SMALL {
+        // A block given back is aligned to a grain at least. (Small ones were looked
+        // for in `from_region`.)
+        if align <= GRAIN
+            && let Some(block) = reused(heap, covering(size))
+        {
+            return Some(Block::Reused(block as *mut u8));
+        }
         return span(size).map(|at| Block::Fresh(at as *mut u8));
     }
     let size = rounded(size);
