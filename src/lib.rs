@@ -27,6 +27,7 @@
 pub mod claim;
 pub mod compose;
 pub mod cores;
+pub mod deflate;
 pub mod diag;
 pub mod frame;
 pub mod heap;
@@ -84,7 +85,7 @@ pub fn warm(theme: &Theme, lang: Option<&str>, meanwhile: impl FnOnce()) {
         }
         Err(_) => meanwhile(),
     }
-    pdf::warm();
+    deflate::warm();
 }
 
 /// The photo `profile` prints with `theme`, and the frame it is prepared for: what

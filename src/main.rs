@@ -50,7 +50,7 @@ fn run() -> u8 {
     if std::env::args_os().nth(1).is_some_and(|a| a == "render") {
         start_pool();
         // The other core's compressor, made while this one reads the command line.
-        rayon::spawn(cvpdf::pdf::warm);
+        rayon::spawn(cvpdf::deflate::warm);
     }
     let args = cli::Cli::parse();
     match args.command {
@@ -146,7 +146,7 @@ fn run() -> u8 {
                     // The other core makes its compressor, for the pages it writes.
                     rayon::spawn(move || {
                         if std::thread::current().id() != this_thread {
-                            cvpdf::pdf::warm();
+                            cvpdf::deflate::warm();
                         }
                     });
                 }

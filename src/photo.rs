@@ -380,7 +380,7 @@ fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
     if alpha.as_ref().is_some_and(|a| a.iter().all(|x| *x == 255)) {
         alpha = None;
     }
-    let alpha = alpha.map(|a| deflated(&a));
+    let alpha = alpha.map(|a| crate::deflate::zlib_within(&a, usize::MAX).unwrap_or_default());
     let gray = frame.greyscale;
     let (pixels, color) = if gray {
         (img.into_luma8().into_raw(), jpeg_encoder::ColorType::Luma)
@@ -393,15 +393,6 @@ fn fit(img: Cow<DynamicImage>, frame: Frame) -> Image {
     // and the frame is far smaller at print resolution.
     let _ = jpeg_encoder::Encoder::new(&mut jpeg, JPEG_QUALITY).encode(&pixels, w as u16, h as u16, color);
     Image { width: w, height: h, jpeg, gray, alpha }
-}
-
-/// `bytes` zlib-compressed, with libdeflate at level 1 (as the PDF's own streams).
-fn deflated(bytes: &[u8]) -> Vec<u8> {
-    let mut compressor = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(1).unwrap_or_default());
-    let mut out = vec![0; compressor.zlib_compress_bound(bytes.len())];
-    let length = compressor.zlib_compress(bytes, &mut out).unwrap_or(0);
-    out.truncate(length);
-    out
 }
 
 /// `img` reduced to `tw`×`th` by area averaging, one axis after the other with the

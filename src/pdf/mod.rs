@@ -206,51 +206,10 @@ fn compress(lo: &mut lopdf::Document, mut done: Vec<(Vec<u8>, Vec<u8>)>) {
     }
 }
 
-/// `content` deflated (zlib), when that makes the stream smaller: with libdeflate at
-/// level 1. On the text-only sample's streams its level 3 takes 2.5 times as long
-/// (0.54 against 0.21 ms) for a PDF 2% smaller, and its compressor is three times the
-/// memory to fault in; zlib (zlib-rs or C) at level 3 takes three times libdeflate's
-/// level 3. Each thread uses a compressor of its own.
+/// `content` deflated (zlib), when that makes the stream smaller: `/Filter/FlateDecode`
+/// takes 19 bytes of the dictionary.
 fn deflated(content: &[u8]) -> Option<Vec<u8>> {
-    DEFLATE.with_borrow_mut(|deflater| {
-        let Deflater { compressor, scratch } = deflater.get_or_insert_with(Deflater::new);
-        let bound = compressor.zlib_compress_bound(content.len());
-        if scratch.len() < bound {
-            scratch.resize(bound, 0);
-        }
-        // `/Filter/FlateDecode` takes 19 bytes of the dictionary.
-        let length = compressor.zlib_compress(content, &mut scratch[..bound]).ok()?;
-        (length + 19 < content.len()).then(|| scratch[..length].to_vec())
-    })
-}
-
-/// A compressor, and the buffer it compresses into before each stream is copied out
-/// at its size: a buffer per stream, as large as its input, was fresh memory to fault
-/// in for a third of the bytes.
-struct Deflater {
-    compressor: libdeflater::Compressor,
-    scratch: Vec<u8>,
-}
-
-impl Deflater {
-    fn new() -> Deflater {
-        let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
-        Deflater { compressor: libdeflater::Compressor::new(level), scratch: Vec::new() }
-    }
-}
-
-thread_local! {
-    /// Each thread keeps its compressor for the next document of a batch.
-    static DEFLATE: std::cell::RefCell<Option<Deflater>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Makes this thread's compressor now, and has it clear its tables once, so that the
-/// first document it compresses does not wait for the memory (200 KB, of which the
-/// table cleared at each call is 128 KB: 32 page faults). The input is longer than
-/// what libdeflate stores as it is without looking at it (51 bytes at level 1); four
-/// bytes had made the compressor but left its tables to the first stream.
-pub fn warm() {
-    let _ = deflated(&[0; 64]);
+    crate::deflate::zlib_within(content, content.len().saturating_sub(19))
 }
 
 /// The file identifier's two parts as the file is written, before `identify`.
