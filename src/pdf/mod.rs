@@ -176,7 +176,7 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             // What needs no page contents is done while they are written.
             exact_widths(&mut lo, fonts_ref);
-            own_to_unicode(&mut lo, &to_unicode_maps);
+            own_to_unicode(&mut lo, to_unicode_maps);
             drop_contents(&mut lo);
             compress(&mut lo, programs);
             lo
@@ -281,7 +281,7 @@ fn exact_widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
 
 /// Puts in each font's `/ToUnicode` stream the map `maps` holds for its `BaseFont`
 /// (printpdf's has no glyphs: they were handed to it without text).
-fn own_to_unicode(lo: &mut lopdf::Document, maps: &[(Vec<u8>, Vec<u8>)]) {
+fn own_to_unicode(lo: &mut lopdf::Document, mut maps: Vec<(Vec<u8>, Vec<u8>)>) {
     use lopdf::Object;
     let mut streams = Vec::new();
     for object in lo.objects.values() {
@@ -291,13 +291,13 @@ fn own_to_unicode(lo: &mut lopdf::Document, maps: &[(Vec<u8>, Vec<u8>)]) {
         else {
             continue;
         };
-        if let Some((_, map)) = maps.iter().find(|(base_font, _)| base_font == name) {
-            streams.push((*id, map));
+        if let Some(i) = maps.iter().position(|(base_font, _)| base_font == name) {
+            streams.push((*id, maps.swap_remove(i).1));
         }
     }
     for (id, map) in streams {
         if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
-            stream.set_content(map.clone());
+            stream.set_content(map);
         }
     }
 }
