@@ -21,6 +21,8 @@ pub struct PageFont {
     pub base_font: Vec<u8>,
     pub new_ids: subset::GlyphIds,
     pub widths: EmbeddedFont,
+    /// The glyph ids shown with it, ascending.
+    pub shown: Vec<u16>,
 }
 
 /// The content stream of a page of height `height` showing `items` (images and links
