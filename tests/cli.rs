@@ -587,6 +587,44 @@ fn a_theme_can_use_font_files_beside_it() {
 }
 
 #[test]
+fn a_cid_keyed_cff_font_shows_its_glyphs_by_their_cids() {
+    // Readers find a glyph of a CID-keyed CFF font by the CID its code names, through
+    // the font's charset; a subset keeps the original CIDs, so a code must be the
+    // CID, not the glyph's place in the subset (which drew other letters).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(root().join("tests/fixtures/cid-keyed.otf"), dir.path().join("cid-keyed.otf")).unwrap();
+    let theme = dir.path().join("cid.yaml");
+    std::fs::write(&theme, "name: cid\nextends: classic\nfonts: { name: cid-keyed.otf }\n").unwrap();
+    let profile = dir.path().join("cv.yaml");
+    std::fs::write(&profile, "lang: en\nname: Camille 日本\nsections: []\n").unwrap();
+    let out = dir.path().join("cv.pdf");
+    let o =
+        cvpdf(&["render", profile.to_str().unwrap(), "--theme", theme.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(pdftotext(&out).contains("Camille 日本"), "{}", pdftotext(&out));
+    let doc = lopdf::Document::load(&out).unwrap();
+    let font = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .find(|d| d.get(b"BaseFont").and_then(lopdf::Object::as_name).is_ok_and(|n| n.ends_with(b"+cid-keyed")))
+        .expect("the font is embedded");
+    let map = doc.get_object(font.get(b"ToUnicode").unwrap().as_reference().unwrap()).unwrap().as_stream().unwrap();
+    let map = String::from_utf8(map.decompressed_content().unwrap_or_else(|_| map.content.clone())).unwrap();
+    let code = |c: char| {
+        let text = format!("<{:04X}>", c as u32);
+        let line = map.lines().find(|l| l.ends_with(&text)).unwrap_or_else(|| panic!("{c} in\n{map}"));
+        u16::from_str_radix(line.trim_start_matches('<').split('>').next().unwrap(), 16).unwrap()
+    };
+    assert_eq!([code('C'), code('a'), code('日')], [36, 66, 20616], "codes are the charset's CIDs");
+    let Ok(lopdf::Object::Array(descendants)) = font.get(b"DescendantFonts") else { panic!("a Type0 font") };
+    let cid_font = descendants[0].as_dict().unwrap();
+    let widths = cid_font.get(b"W").unwrap().as_array().unwrap();
+    let firsts: Vec<i64> = widths.iter().filter_map(|w| w.as_i64().ok()).collect();
+    assert!([36, 66, 20616].iter().all(|cid| firsts.contains(cid)), "the widths are by CID too: {widths:?}");
+}
+
+#[test]
 fn fit_pages_tightens_within_the_theme_or_says_it_cannot() {
     let dir = tempfile::tempdir().unwrap();
     let profile = root().join("profiles/camille-durand.yaml");

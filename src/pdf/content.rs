@@ -21,8 +21,23 @@ pub struct PageFont {
     pub base_font: Vec<u8>,
     pub new_ids: subset::GlyphIds,
     pub widths: EmbeddedFont,
-    /// The glyph ids shown with it, ascending.
-    pub shown: Vec<u16>,
+    /// The code each glyph of the subset is shown with, by glyph id, when that is not
+    /// the glyph id: a CID-keyed CFF font's readers find glyphs by their CIDs.
+    pub cids: Option<Vec<u16>>,
+    /// The codes shown with it, ascending, each with its glyph id.
+    pub shown: Vec<(u16, u16)>,
+}
+
+impl PageFont {
+    /// The code that shows glyph `gid` of the subset.
+    pub fn code(&self, gid: u16) -> u16 {
+        code(self.cids.as_deref(), gid)
+    }
+}
+
+/// The code that shows glyph `gid`: its CID in `cids` (by glyph id), or the id itself.
+pub fn code(cids: Option<&[u16]>, gid: u16) -> u16 {
+    cids.map_or(gid, |cids| cids.get(usize::from(gid)).copied().unwrap_or(0))
 }
 
 /// The content stream of a page of height `height` showing `items` (images and links
@@ -153,7 +168,7 @@ impl Writer {
                 self.out.push(b'(');
                 self.in_string = true;
             }
-            glyph_id(&mut self.out, gid);
+            glyph_id(&mut self.out, font.code(gid));
             if let Some(line) = &mut self.line {
                 line.pen += font.widths.advance(gid) * size;
             }

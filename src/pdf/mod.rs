@@ -128,12 +128,21 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
         // Each glyph with its text in the subset, for the ToUnicode map this module
         // writes; printpdf gets the glyphs without text.
-        let mut shown: Vec<(u16, &str)> =
-            used[&face].iter().map(|(id, text)| (sub.new_ids.glyph(*id, text), *text)).collect();
+        let cids = cid_keyed(&sub.bytes);
+        let code = |gid: u16| content::code(cids.as_deref(), gid);
+        // Each glyph shown: its code, its id in the subset, its text; by code.
+        let mut shown: Vec<(u16, u16, &str)> = used[&face]
+            .iter()
+            .map(|(id, text)| {
+                let gid = sub.new_ids.glyph(*id, text);
+                (code(gid), gid, *text)
+            })
+            .collect();
         shown.sort_unstable();
-        let glyphs = shown.iter().take(1).map(|(id, _)| Codepoint::with_cid(*id, 0.0, String::new())).collect();
-        to_unicode_maps.push((sub.name.clone().into_bytes(), to_unicode::cmap(&id.0, &shown)));
-        let shown_ids = shown.iter().map(|(id, _)| *id).collect();
+        let glyphs = shown.iter().take(1).map(|(_, gid, _)| Codepoint::with_cid(*gid, 0.0, String::new())).collect();
+        let texts: Vec<(u16, &str)> = shown.iter().map(|(code, _, text)| (*code, *text)).collect();
+        to_unicode_maps.push((sub.name.clone().into_bytes(), to_unicode::cmap(&id.0, &texts)));
+        let shown = shown.iter().map(|(code, gid, _)| (*code, *gid)).collect();
         registration.extend([
             Op::StartTextSection,
             Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(10.0) },
@@ -142,7 +151,7 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         ]);
         fonts.insert(
             face,
-            PageFont { name: id.0, base_font: sub.name.into_bytes(), new_ids: sub.new_ids, widths, shown: shown_ids },
+            PageFont { name: id.0, base_font: sub.name.into_bytes(), new_ids: sub.new_ids, widths, cids, shown },
         );
         if let Some(packed) = packed {
             programs.push((sub.bytes, packed));
@@ -274,20 +283,38 @@ fn widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
     }
 }
 
-/// `/W` entries for glyphs `ids` (ascending): the first id of each run of consecutive
-/// ids, then the run's advances in thousandths of an em.
-fn width_runs(ids: &[u16], widths: &EmbeddedFont) -> Vec<lopdf::Object> {
+/// `/W` entries for `shown` (codes ascending, each with its glyph): the first code of
+/// each run of consecutive codes, then the run's advances in thousandths of an em.
+fn width_runs(shown: &[(u16, u16)], widths: &EmbeddedFont) -> Vec<lopdf::Object> {
     use lopdf::Object;
     let mut runs = Vec::new();
     let mut start = 0;
-    for i in 1..=ids.len() {
-        if i == ids.len() || ids[i] != ids[i - 1].wrapping_add(1) {
-            let advances = ids[start..i].iter().map(|&gid| Object::Real(widths.advance(gid) * 1000.0)).collect();
-            runs.extend([Object::Integer(i64::from(ids[start])), Object::Array(advances)]);
+    for i in 1..=shown.len() {
+        if i == shown.len() || shown[i].0 != shown[i - 1].0.wrapping_add(1) {
+            let advances = shown[start..i].iter().map(|&(_, gid)| Object::Real(widths.advance(gid) * 1000.0)).collect();
+            runs.extend([Object::Integer(i64::from(shown[start].0)), Object::Array(advances)]);
             start = i;
         }
     }
     runs
+}
+
+/// For a subset with CID-keyed CFF outlines, each glyph's CID, by glyph id. printpdf
+/// embeds such a font as a bare CFF program, whose readers find a glyph by the CID
+/// its code names, through the font's charset; a subset keeps the original font's
+/// CIDs (Noto Sans JP's `C` is CID 36 whatever its place in the subset), so glyph
+/// ids shown as codes drew other glyphs. `None` for every other font: codes are
+/// glyph ids.
+fn cid_keyed(subset: &[u8]) -> Option<Vec<u16>> {
+    if !subset.starts_with(b"OTTO") {
+        return None;
+    }
+    let by_glyph = printpdf::cff_charset_gid_to_cid_map(subset, 0)?;
+    let mut cids = vec![0; by_glyph.last_key_value().map_or(0, |(gid, _)| usize::from(*gid) + 1)];
+    for (gid, cid) in by_glyph {
+        cids[usize::from(gid)] = cid;
+    }
+    Some(cids)
 }
 
 /// Puts in each font's `/ToUnicode` stream the map `maps` holds for its `BaseFont`
@@ -570,7 +597,7 @@ mod tests {
             EmbeddedFont::new(1000, &BTreeMap::from([(3, 500), (4, 250), (5, 1000), (9, 333), (10, 0), (20, 600)]));
         let text = |objects: Vec<lopdf::Object>| format!("{objects:?}");
         assert_eq!(
-            text(width_runs(&[3, 4, 5, 9, 10, 20], &widths)),
+            text(width_runs(&[(3, 3), (4, 4), (5, 5), (9, 9), (10, 10), (20, 20)], &widths)),
             text(vec![
                 lopdf::Object::Integer(3),
                 lopdf::Object::Array(vec![500.0.into(), 250.0.into(), 1000.0.into()]),
