@@ -31,13 +31,8 @@ pub struct PageFont {
 impl PageFont {
     /// The code that shows glyph `gid` of the subset.
     pub fn code(&self, gid: u16) -> u16 {
-        code(self.cids.as_deref(), gid)
+        self.cids.as_ref().map_or(gid, |cids| cids.get(usize::from(gid)).copied().unwrap_or(0))
     }
-}
-
-/// The code that shows glyph `gid`: its CID in `cids` (by glyph id), or the id itself.
-pub fn code(cids: Option<&[u16]>, gid: u16) -> u16 {
-    cids.map_or(gid, |cids| cids.get(usize::from(gid)).copied().unwrap_or(0))
 }
 
 /// The content stream of a page of height `height` showing `items` (images and links

@@ -126,33 +126,35 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         let id = FontId(format!("F{face}"));
         let widths = EmbeddedFont::new(parsed.units_per_em, &parsed.glyph_widths);
         pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
-        // Each glyph with its text in the subset, for the ToUnicode map this module
-        // writes; printpdf gets the glyphs without text.
-        let cids = cid_keyed(&sub.bytes);
-        let code = |gid: u16| content::code(cids.as_deref(), gid);
-        // Each glyph shown: its code, its id in the subset, its text; by code.
+        let mut font = PageFont {
+            name: id.0.clone(),
+            base_font: sub.name.clone().into_bytes(),
+            new_ids: sub.new_ids,
+            widths,
+            cids: cid_keyed(&sub.bytes),
+            shown: Vec::new(),
+        };
+        // Each glyph shown, by code: its code, its id in the subset and its text, for
+        // the ToUnicode map and the widths this module writes; printpdf gets one glyph.
         let mut shown: Vec<(u16, u16, &str)> = used[&face]
             .iter()
             .map(|(id, text)| {
-                let gid = sub.new_ids.glyph(*id, text);
-                (code(gid), gid, *text)
+                let gid = font.new_ids.glyph(*id, text);
+                (font.code(gid), gid, *text)
             })
             .collect();
         shown.sort_unstable();
         let glyphs = shown.iter().take(1).map(|(_, gid, _)| Codepoint::with_cid(*gid, 0.0, String::new())).collect();
         let texts: Vec<(u16, &str)> = shown.iter().map(|(code, _, text)| (*code, *text)).collect();
-        to_unicode_maps.push((sub.name.clone().into_bytes(), to_unicode::cmap(&id.0, &texts)));
-        let shown = shown.iter().map(|(code, gid, _)| (*code, *gid)).collect();
+        to_unicode_maps.push((sub.name.into_bytes(), to_unicode::cmap(&id.0, &texts)));
+        font.shown = shown.iter().map(|(code, gid, _)| (*code, *gid)).collect();
         registration.extend([
             Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(10.0) },
+            Op::SetFont { font: PdfFontHandle::External(id), size: Pt(10.0) },
             Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] },
             Op::EndTextSection,
         ]);
-        fonts.insert(
-            face,
-            PageFont { name: id.0, base_font: sub.name.into_bytes(), new_ids: sub.new_ids, widths, cids, shown },
-        );
+        fonts.insert(face, font);
         if let Some(packed) = packed {
             programs.push((sub.bytes, packed));
         }
