@@ -225,7 +225,7 @@ impl Writer {
             self.out.push(b'-');
         }
         let (whole, mut fraction) = (n.unsigned_abs() / scale, n.unsigned_abs() % scale);
-        self.digits(whole, 1);
+        digits(&mut self.out, whole, 1);
         if fraction != 0 {
             let mut width = places as usize;
             while fraction % 10 == 0 {
@@ -233,21 +233,21 @@ impl Writer {
                 width -= 1;
             }
             self.out.push(b'.');
-            self.digits(fraction, width);
+            digits(&mut self.out, fraction, width);
         }
     }
+}
 
-    /// `n` in decimal, at least `width` digits (leading zeros).
-    fn digits(&mut self, mut n: u64, width: usize) {
-        let mut buf = [b'0'; 20];
-        let mut at = buf.len();
-        while n > 0 || buf.len() - at < width {
-            at -= 1;
-            buf[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        self.out.extend_from_slice(&buf[at..]);
+/// `n` in decimal, at least `width` digits (leading zeros).
+pub(super) fn digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    while n > 0 || buf.len() - at < width {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
     }
+    out.extend_from_slice(&buf[at..]);
 }
 
 /// Glyph `gid` in a literal string: its two bytes, escaped where a string must be (and

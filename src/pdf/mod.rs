@@ -4,6 +4,7 @@
 //! résumés; swapping the writer touches only this.
 
 mod content;
+mod serialize;
 mod sfnt;
 mod subset;
 mod to_unicode;
@@ -37,8 +38,7 @@ impl WithoutImages {
         // The identifier is written as a placeholder, then set from the file's bytes.
         let part = || lopdf::Object::String(UNIDENTIFIED.to_vec(), lopdf::StringFormat::Hexadecimal);
         lo.trailer.set("ID", lopdf::Object::Array(vec![part(), part()]));
-        let mut bytes = Vec::new();
-        lo.save_to(&mut bytes).map_err(|e| format!("cannot write the PDF: {e}"))?;
+        let mut bytes = serialize::to_bytes(lo).map_err(|e| format!("cannot write the PDF: {e}"))?;
         identify(&mut bytes);
         Ok(bytes)
     }
