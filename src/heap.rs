@@ -4,13 +4,19 @@
 //! A render is a short process: the text-only sample allocates about 4 MB in all, in
 //! 37,000 blocks, 2 MB of it live at most, and then ends. mimalloc gives each thread
 //! segments of its own and spreads a thread's blocks over pages by size, so that render
-//! touched 14 MB of mimalloc's memory, seven pages of 2 MB, and the kernel zeroing them
-//! as they were first touched was a fifth of the process's processor time. Handed out
-//! in order from one region, the same blocks touch two such pages: allocating is moving
-//! a cursor, and freeing is moving it back for a thread's last block, or keeping the
-//! block for the next request of its class (without that, 4.4 MB of the region, three
-//! pages). The region is bounded (a profile ten times the sample's takes 11 MB of its
-//! 12), and what comes after it is mimalloc's as before.
+//! touched 14 MB of mimalloc's memory, and the kernel zeroing each page as it was
+//! first touched was a fifth of the process's processor time. Handed out in order from
+//! one region, the same blocks touch 2.6 MB: allocating is moving a cursor, and freeing
+//! is moving it back for a thread's last block, or keeping the block for the next
+//! request of its class (without that, 4.4 MB of the region). The region is bounded (a
+//! profile ten times the sample's takes 11 MB of its 12), and what comes after it is
+//! mimalloc's as before.
+//!
+//! In pages of 4 KB, not 2 MB: on the virtual machines measured (whose host takes back
+//! the memory the guest leaves free for two seconds), a huge page fresh after a pause
+//! took 4.5 ms to fault in rather than 0.2, and a render one every three seconds took
+//! 12.5 ms rather than 6.5 (the batch of 12, 75 ms rather than 46). Back to back, huge
+//! pages were 0.7 ms faster; a render is rarely run back to back.
 
 use std::alloc::{GlobalAlloc, Layout};
 use std::cell::Cell;
@@ -54,8 +60,8 @@ struct ThreadHeap {
     used_to: Cell<usize>,
     /// Blocks this thread gave back that were not its last, by class (`within`), each
     /// holding the address of the next: Vec buffers left behind as they grow, strings
-    /// of a stage done. Handed out again, they kept the sample's render within two
-    /// huge pages of the region rather than three.
+    /// of a stage done. Handed out again, they kept the sample's render within 2.6 MB
+    /// of the region rather than 4.4.
     given_back: [Cell<usize>; CLASSES],
 }
 
@@ -165,34 +171,18 @@ fn region() -> Option<usize> {
 
 #[cold]
 fn map_region() -> Option<usize> {
-    const HUGE: usize = 2 << 20;
-    // SAFETY: a fresh private anonymous mapping, aligned within to 2 MB so that it can
-    // be backed by huge pages; nothing else refers to it.
+    // SAFETY: a fresh private anonymous mapping; nothing else refers to it.
     let base = unsafe {
         let at = libc::mmap(
             std::ptr::null_mut(),
-            REGION + HUGE,
+            REGION,
             libc::PROT_READ | libc::PROT_WRITE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
             -1,
             0,
         );
-        if at == libc::MAP_FAILED {
-            UNAVAILABLE
-        } else {
-            let aligned = (at as usize).next_multiple_of(HUGE);
-            libc::madvise(aligned as *mut libc::c_void, REGION, libc::MADV_HUGEPAGE);
-            aligned
-        }
+        if at == libc::MAP_FAILED { UNAVAILABLE } else { at as usize }
     };
-    // mimalloc's arena reserved now, allowed huge pages as it allows them when the
-    // main thread makes it: made by the first thread to need it, that thread's first
-    // segment, which mimalloc commits lazily, it was not (two racing threads made two,
-    // of 4 KB pages; a batch took 10% more processor time). Nothing is touched.
-    // SAFETY: reserves address space for mimalloc; no memory of ours is involved.
-    unsafe {
-        libmimalloc_sys::mi_reserve_os_memory_ex(1 << 30, true, true, false, std::ptr::null_mut());
-    }
     // The first allocation comes before any thread is started; should two threads
     // race here anyway, one mapping stays unused.
     match BASE.compare_exchange(0, base, Ordering::AcqRel, Ordering::Acquire) {
