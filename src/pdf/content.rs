@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 
+use super::serialize::digits;
 use super::{EmbeddedFont, extracted, subset};
 use crate::frame::Item;
 use crate::theme::Color;
@@ -236,18 +237,6 @@ impl Writer {
             digits(&mut self.out, fraction, width);
         }
     }
-}
-
-/// `n` in decimal, at least `width` digits (leading zeros).
-pub(super) fn digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
-    let mut buf = [b'0'; 20];
-    let mut at = buf.len();
-    while n > 0 || buf.len() - at < width {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    out.extend_from_slice(&buf[at..]);
 }
 
 /// Glyph `gid` in a literal string: its two bytes, escaped where a string must be (and

@@ -245,10 +245,7 @@ fn identify(bytes: &mut [u8]) {
     const PLACEHOLDER: &[u8] = b"/ID[<0000000000000000><0000000000000000>]";
     let mut hasher = rustc_hash::FxHasher::default();
     bytes.hash(&mut hasher);
-    let mut id = [0u8; 16];
-    for (k, digit) in id.iter_mut().enumerate() {
-        *digit = b"0123456789ABCDEF"[((hasher.finish() >> (60 - 4 * k)) & 15) as usize];
-    }
+    let id: Vec<u8> = hasher.finish().to_be_bytes().into_iter().flat_map(serialize::hex).collect();
     // The trailer, and so the placeholder, comes last: in the file's last kilobyte.
     let find =
         |from: usize| bytes[from..].windows(PLACEHOLDER.len()).rposition(|w| w == PLACEHOLDER).map(|at| from + at);

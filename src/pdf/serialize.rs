@@ -11,8 +11,6 @@
 
 use lopdf::{Dictionary, Document, Object, StringFormat};
 
-use super::content::digits;
-
 /// The file of `doc`. Sets the trailer's `/Size`, as lopdf does.
 pub fn to_bytes(doc: &mut Document) -> Result<Vec<u8>, String> {
     if !matches!(doc.reference_table.cross_reference_type, lopdf::xref::XrefType::CrossReferenceTable) {
@@ -244,14 +242,26 @@ fn write_literal(out: &mut Vec<u8>, text: &[u8]) {
     out.push(b')');
 }
 
-/// A byte in two upper-case hexadecimal digits.
-fn hex(byte: u8) -> [u8; 2] {
+/// A byte in two upper-case hexadecimal digits, as the file writes them everywhere.
+pub(super) fn hex(byte: u8) -> [u8; 2] {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]
 }
 
 fn decimal(out: &mut Vec<u8>, n: u64) {
     digits(out, n, 1);
+}
+
+/// `n` in decimal, at least `width` digits (leading zeros).
+pub(super) fn digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut at = buf.len();
+    while n > 0 || buf.len() - at < width {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    out.extend_from_slice(&buf[at..]);
 }
 
 #[cfg(test)]

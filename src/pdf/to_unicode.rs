@@ -48,8 +48,9 @@ pub fn cmap(name: &str, glyphs: &[(u16, &str)]) -> Vec<u8> {
 
 /// `unit` as four upper-case hexadecimal digits.
 fn hex(out: &mut Vec<u8>, unit: u16) {
-    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    out.extend(unit.to_be_bytes().iter().flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]));
+    for byte in unit.to_be_bytes() {
+        out.extend_from_slice(&super::serialize::hex(byte));
+    }
 }
 
 #[cfg(test)]
