@@ -11,13 +11,14 @@
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use allsorts::binary::read::ReadScope;
-use allsorts::font::MatchingPresentation;
+use allsorts::font::{Encoding, MatchingPresentation, read_cmap_subtable};
 use allsorts::font_data::{DynamicFontTableProvider, FontData};
 use allsorts::gdef::gdef_is_mark;
 use allsorts::glyph_position::{GlyphLayout, TextDirection};
 use allsorts::gpos::{self, Info};
 use allsorts::gsub::{self, Feature, FeatureMask, FeatureMaskExt, GlyphOrigin, RawGlyph, RawGlyphFlags};
-use allsorts::layout::{GDEFTable, GPOS, GSUB, LayoutCache};
+use allsorts::layout::{GDEFTable, GPOS, GSUB, LayoutCache, LayoutTable, new_layout_cache};
+use allsorts::tables::cmap::{Cmap, CmapSubtable};
 use allsorts::tables::kern;
 use allsorts::tag;
 use allsorts::unicode::VariationSelector;
@@ -74,9 +75,15 @@ impl Shaped {
 pub const MAX_CACHED_WORDS: usize = 50_000;
 
 pub struct Typeface {
+    bytes: &'static [u8],
     /// allsorts, for the words the plain tables leave to it. Its font loads its
-    /// tables as they are first asked for, so one thread at a time uses it.
-    allsorts: Mutex<Allsorts>,
+    /// tables as they are first asked for, so one thread at a time uses it. For a face
+    /// that shapes plain text in place it is made when a word first needs it: making
+    /// it copies the character map and the metrics (200 KB for the sample's five
+    /// faces, fresh memory to fault in), and no word of a Latin résumé may need it.
+    allsorts: OnceLock<Mutex<Allsorts>>,
+    /// The character map allsorts reads (a Unicode one), read in place.
+    chars: Option<CmapSubtable<'static>>,
     layout: OnceLock<Option<Layout>>,
     pub units_per_em: f32,
     /// What shapes plain text without allsorts's slow paths: for the bundled Latin
@@ -94,6 +101,12 @@ struct Allsorts {
 }
 
 impl Allsorts {
+    fn new(bytes: &'static [u8]) -> Option<Allsorts> {
+        let data = ReadScope::new(bytes).read::<FontData<'static>>().ok()?;
+        let font = Font::new(data.table_provider(0).ok()?).ok()?;
+        Some(Allsorts { font, words: FxHashMap::default() })
+    }
+
     /// The glyphs of `infos` positioned, as the shape of `text`, kept for the process.
     fn position(&mut self, text: &str, infos: &[Info], direction: TextDirection) -> Shaped {
         let positions = GlyphLayout::new(&mut self.font, infos, direction, false).glyph_positions().unwrap_or_default();
@@ -175,6 +188,7 @@ struct PlainTables {
     gsub: LayoutCache<GSUB>,
     gdef: Option<Arc<GDEFTable>>,
     num_glyphs: u16,
+    units_per_em: u16,
     /// The `hmtx` table, and how many of its metrics have their own advance.
     hmtx: &'static [u8],
     long_metrics: u16,
@@ -193,13 +207,19 @@ impl Typeface {
     /// Parses `bytes`; `plain`: read the tables that shape plain Latin text in place,
     /// for a face known to need no mark positioning on it.
     pub fn parse(bytes: &'static [u8], plain: bool) -> Option<Typeface> {
-        let data = ReadScope::new(bytes).read::<FontData<'static>>().ok()?;
-        let provider = data.table_provider(0).ok()?;
-        let mut font = Font::new(provider).ok()?;
-        let units_per_em = f32::from(font.head_table.units_per_em);
-        let plain = if plain { PlainTables::read(&mut font, bytes) } else { None };
-        let allsorts = Mutex::new(Allsorts { font, words: FxHashMap::default() });
-        Some(Typeface { allsorts, layout: OnceLock::new(), units_per_em, plain })
+        let plain = if plain { PlainTables::read(bytes) } else { None };
+        let allsorts = OnceLock::new();
+        let units_per_em = match &plain {
+            Some(plain) => plain.units_per_em,
+            None => {
+                let made = Allsorts::new(bytes)?;
+                let units_per_em = made.font.head_table.units_per_em;
+                let _ = allsorts.set(Mutex::new(made));
+                units_per_em
+            }
+        };
+        let chars = unicode_map(bytes);
+        Some(Typeface { bytes, allsorts, chars, layout: OnceLock::new(), units_per_em: f32::from(units_per_em), plain })
     }
 
     /// Whether plain text is shaped from the tables read in place.
@@ -209,9 +229,13 @@ impl Typeface {
     }
 
     fn allsorts(&self) -> std::sync::MutexGuard<'_, Allsorts> {
+        // Made at once unless the face reads plain text in place: a bundled face,
+        // which every test parses and shapes with allsorts too.
+        let allsorts =
+            self.allsorts.get_or_init(|| Mutex::new(Allsorts::new(self.bytes).expect("a bundled face parses")));
         // A thread that panicked while shaping left the font as it was: its caches
         // hold only what was fully read.
-        self.allsorts.lock().unwrap_or_else(PoisonError::into_inner)
+        allsorts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The glyph of `c` (0 when the face has none).
@@ -221,10 +245,11 @@ impl Typeface {
 
     /// The glyph of `c`, and the variation allsorts records for it.
     fn glyph_variation(&self, seen: &mut Seen, c: char) -> (u16, VariationSelector) {
-        *seen
-            .glyphs
-            .entry(c)
-            .or_insert_with(|| self.allsorts().font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None))
+        *seen.glyphs.entry(c).or_insert_with(|| match &self.chars {
+            // As allsorts maps a character with no variation selector after it.
+            Some(chars) => (chars.map_glyph(u32::from(c)).ok().flatten().unwrap_or(0), default_presentation(c)),
+            None => self.allsorts().font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None),
+        })
     }
 
     /// Shapes `text` (one word): from the tables read in place where it is plain text
@@ -377,9 +402,13 @@ impl Typeface {
 }
 
 impl PlainTables {
-    fn read(font: &mut Font, bytes: &'static [u8]) -> Option<PlainTables> {
-        let gsub = font.gsub_cache().ok()??;
-        let gdef = font.gdef_table().ok()?;
+    /// The tables, read as allsorts's `Font` reads them (`gsub_cache`, `gdef_table`).
+    fn read(bytes: &'static [u8]) -> Option<PlainTables> {
+        let gsub = new_layout_cache(ReadScope::new(otf::table(bytes, b"GSUB")?).read::<LayoutTable<GSUB>>().ok()?);
+        let gdef = match otf::table(bytes, b"GDEF") {
+            Some(gdef) => Some(Arc::new(ReadScope::new(gdef).read::<GDEFTable>().ok()?)),
+            None => None,
+        };
         let table = &gsub.layout_table;
         // The lookups as `gsub::apply` chooses them for the default script type.
         let mut supported = FeatureMask::empty();
@@ -402,7 +431,8 @@ impl PlainTables {
             order,
             masks,
             gdef,
-            num_glyphs: font.num_glyphs(),
+            num_glyphs: u16_at(otf::table(bytes, b"maxp")?, 4)?,
+            units_per_em: u16_at(otf::table(bytes, b"head")?, 18)?,
             hmtx: otf::table(bytes, b"hmtx")?,
             long_metrics: u16_at(hhea, 34)?,
             gsub,
@@ -455,6 +485,21 @@ fn substitute(plain: &PlainTables, glyphs: &mut Vec<RawGlyph<()>>) -> Result<(),
     }
     gsub::replace_missing_glyphs(glyphs, *num_glyphs);
     Ok(())
+}
+
+/// The character map allsorts's `Font` maps characters with, read in place, when it
+/// is a Unicode one (allsorts maps through others with conversions of its own).
+fn unicode_map(bytes: &'static [u8]) -> Option<CmapSubtable<'static>> {
+    let cmap = ReadScope::new(otf::table(bytes, b"cmap")?).read::<Cmap<'static>>().ok()?;
+    match read_cmap_subtable(&cmap).ok()?? {
+        (Encoding::Unicode, chars) => Some(chars),
+        _ => None,
+    }
+}
+
+/// The presentation allsorts records for a character with no variation selector.
+fn default_presentation(c: char) -> VariationSelector {
+    if allsorts::unicode::bool_prop_emoji_presentation(c) { VariationSelector::VS16 } else { VariationSelector::VS15 }
 }
 
 /// The glyphs of `infos`, at `positions` (advance, x and y offsets), each with the
@@ -580,6 +625,25 @@ mod tests {
                 }
             }
             assert!(kerned > 100, "{name}: only {kerned} pairs kerned");
+        }
+    }
+
+    #[test]
+    fn characters_map_to_the_glyphs_allsorts_maps_them_to() {
+        let chars = ('\0'..'\u{3000}').chain('\u{FB00}'..='\u{FFFF}').chain(['😀', '🎓', '\u{1F4DE}']);
+        for (name, bytes, plain) in
+            BUNDLED.iter().map(|b| (b.3, b.4, true)).chain(ARABIC.iter().map(|a| (a.2, a.3, false)))
+        {
+            let face = Typeface::parse(bytes, plain).unwrap();
+            assert!(face.chars.is_some(), "{name}: a Unicode character map");
+            let mut mapped = 0;
+            for c in chars.clone() {
+                let own = face.glyph_variation(&mut Seen::default(), c);
+                let allsorts = face.allsorts().font.lookup_glyph_index(c, MatchingPresentation::NotRequired, None);
+                assert_eq!(own, allsorts, "{name}: {c:?}");
+                mapped += usize::from(own.0 != 0);
+            }
+            assert!(mapped > 200, "{name}: only {mapped} characters mapped");
         }
     }
 
