@@ -648,6 +648,22 @@ mod tests {
     }
 
     #[test]
+    fn each_glyph_starts_the_lookups_its_coverage_says() {
+        for (_, _, _, name, bytes) in BUNDLED {
+            let face = Typeface::parse(bytes, true).unwrap();
+            let PlainTables { triggers, order, masks, num_glyphs, .. } = face.plain.as_ref().unwrap();
+            for glyph in 0..*num_glyphs {
+                let candidates = masks.candidates(&[glyph]);
+                for (position, &(lookup, _)) in order.iter().enumerate() {
+                    let marked = candidates[position / 64] & (1 << (position % 64)) != 0;
+                    assert_eq!(marked, triggers.may_start(lookup, glyph), "{name}: glyph {glyph}, lookup {lookup}");
+                }
+            }
+            assert!(masks.distinct() < usize::from(*num_glyphs) / 10, "{name}: {} masks", masks.distinct());
+        }
+    }
+
+    #[test]
     fn plain_text_shapes_as_allsorts_does() {
         let texts = plain_texts();
         for (_, _, _, name, bytes) in BUNDLED {
