@@ -14,8 +14,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
 use crate::otf::{self, class, coverage, coverage_bits, table, u16_at};
 
 /// A set of glyph ids.
@@ -124,53 +122,44 @@ fn class_context_in(t: &[u8], at: usize, covered: &GlyphSet, glyphs: &[u16]) -> 
 
 /// Per glyph, which of a face's lookups (by their place in the order they are applied)
 /// can start on it: a word then visits only the lookups one of its glyphs can start,
-/// rather than testing every lookup of the face against every word.
+/// rather than testing every lookup of the face against every word. For faces that
+/// apply at most 64 lookups to plain text (the bundled ones, 6 to 9), a bit each.
 ///
 /// Glyphs share few masks (Gentium's 4,307 glyphs 8, Lato's 3,026 glyphs 11): each
-/// glyph names its mask in a table of the distinct ones. A mask per glyph was 150 KB
-/// for the sample's five faces, fresh memory for every render; this is 20 KB.
+/// glyph names its mask in a table of the distinct ones, in a byte. A mask per glyph
+/// was 150 KB for the sample's five faces, fresh memory for every render; this is
+/// 19 KB.
 pub struct StartMasks {
-    /// Words of 64 lookups per mask.
-    stride: usize,
     /// Lookups with a subtable this reader does not know, which may start anywhere.
-    always: Vec<u64>,
+    always: u64,
     /// Each glyph's mask, by its place in `masks`; the first mask is empty.
-    by_glyph: Vec<u16>,
+    by_glyph: Vec<u8>,
     masks: Vec<u64>,
 }
 
 impl StartMasks {
-    /// How many distinct masks the glyphs share.
-    #[cfg(test)]
-    pub fn distinct(&self) -> usize {
-        self.masks.len() / self.stride
-    }
-
     /// The lookups that may start on one of `glyphs`.
-    pub fn candidates(&self, glyphs: &[u16]) -> Vec<u64> {
-        let mut mask = self.always.clone();
+    pub fn candidates(&self, glyphs: &[u16]) -> u64 {
+        let mut mask = self.always;
         for &glyph in glyphs {
-            let Some(&index) = self.by_glyph.get(usize::from(glyph)) else { continue };
-            let at = usize::from(index) * self.stride;
-            for (m, w) in mask.iter_mut().zip(&self.masks[at..at + self.stride]) {
-                *m |= w;
+            if let Some(&at) = self.by_glyph.get(usize::from(glyph)) {
+                mask |= self.masks[usize::from(at)];
             }
         }
         mask
     }
+
+    /// How many distinct masks the glyphs share.
+    #[cfg(test)]
+    pub fn distinct(&self) -> usize {
+        self.masks.len()
+    }
 }
 
 /// The first place at or after `from` set in `mask`.
-pub fn next_candidate(mask: &[u64], from: usize) -> Option<usize> {
-    let mut word = from / 64;
-    let mut bits = mask.get(word)? & (u64::MAX << (from % 64));
-    loop {
-        if bits != 0 {
-            return Some(word * 64 + bits.trailing_zeros() as usize);
-        }
-        word += 1;
-        bits = *mask.get(word)?;
-    }
+pub fn next_candidate(mask: u64, from: usize) -> Option<usize> {
+    let rest = mask.checked_shr(from as u32)?.checked_shl(from as u32)?;
+    (rest != 0).then(|| rest.trailing_zeros() as usize)
 }
 
 /// What a lookup's subtables need.
@@ -194,7 +183,8 @@ pub struct LookupTriggers {
 
 impl LookupTriggers {
     /// What the lookups applied in `order` need, and which of them can start on each
-    /// glyph; `None` when the face has no GSUB table.
+    /// glyph; `None` when the face has no GSUB table, or lookups `StartMasks` cannot
+    /// hold (allsorts then shapes the face's words).
     pub fn read(font: &'static [u8], order: &[usize]) -> Option<(LookupTriggers, StartMasks)> {
         let table = table(font, b"GSUB")?;
         let mut reader = Reader { table, lookup_list: usize::from(u16_at(table, 8)?), sets: HashMap::new() };
@@ -208,7 +198,7 @@ impl LookupTriggers {
             }
         }
         let triggers = LookupTriggers { table, lookups };
-        let masks = triggers.start_masks(order);
+        let masks = triggers.start_masks(order)?;
         Some((triggers, masks))
     }
 
@@ -238,62 +228,49 @@ impl LookupTriggers {
         }
     }
 
-    /// For lookups applied in `order`, which of them can start on each glyph.
-    fn start_masks(&self, order: &[usize]) -> StartMasks {
-        let stride = order.len().div_ceil(64).max(1);
+    /// For lookups applied in `order`, which of them can start on each glyph; `None`
+    /// for more than 64 lookups, or more than 256 distinct masks.
+    fn start_masks(&self, order: &[usize]) -> Option<StartMasks> {
+        if order.len() > 64 {
+            return None;
+        }
         let starts = |lookup: usize| match self.lookups.get(lookup) {
             Some(Some(Lookup { starts: Some(starts), .. })) => Some(starts),
             _ => None,
         };
         // Sized once, for the largest glyph.
         let words = order.iter().filter_map(|&lookup| starts(lookup)).map(|s| s.0.len()).max().unwrap_or(0);
-        let mut always = vec![0; stride];
-        let mut by_glyph = vec![0; words * 64 * stride];
+        let mut always = 0;
+        let mut by_glyph = vec![0u64; words * 64];
         for (position, &lookup) in order.iter().enumerate() {
-            let (word, bit) = (position / 64, 1u64 << (position % 64));
+            let bit = 1u64 << position;
             let Some(starts) = starts(lookup) else {
-                always[word] |= bit;
+                always |= bit;
                 continue;
             };
             for (w, &glyphs) in starts.0.iter().enumerate() {
                 let mut rest = glyphs;
                 while rest != 0 {
-                    let glyph = w * 64 + rest.trailing_zeros() as usize;
+                    by_glyph[w * 64 + rest.trailing_zeros() as usize] |= bit;
                     rest &= rest - 1;
-                    by_glyph[glyph * stride + word] |= bit;
                 }
             }
         }
-        // The per-glyph masks, each kept once: this is freed while the fonts are
-        // read, and the region hands its memory out again.
-        let none = vec![0; stride];
-        let mut masks = none.clone();
-        let mut index: FxHashMap<&[u64], u16> = FxHashMap::default();
-        index.insert(&none, 0);
-        let shared: Option<Vec<u16>> = by_glyph
-            .chunks(stride)
-            .map(|mask| match index.get(mask) {
-                Some(&at) => Some(at),
-                None => {
-                    let at = u16::try_from(masks.len() / stride).ok()?;
-                    masks.extend_from_slice(mask);
-                    index.insert(mask, at);
-                    Some(at)
-                }
-            })
-            .collect();
-        match shared {
-            Some(by_glyph) => StartMasks { stride, always, by_glyph, masks },
-            // More distinct masks than a glyph id counts: every lookup is a candidate
-            // everywhere, and `LookupTriggers::may_act` alone decides.
-            None => {
-                let mut always = none.clone();
-                for position in 0..order.len() {
-                    always[position / 64] |= 1 << (position % 64);
-                }
-                StartMasks { stride, always, by_glyph: Vec::new(), masks: none }
+        // Each mask kept once, found by comparing: consecutive glyphs mostly share one.
+        let mut masks = vec![0];
+        let (mut last, mut last_mask) = (0u8, 0u64);
+        let mut shared = Vec::with_capacity(by_glyph.len());
+        for mask in by_glyph {
+            if mask != last_mask {
+                let at = masks.iter().position(|&m| m == mask).unwrap_or_else(|| {
+                    masks.push(mask);
+                    masks.len() - 1
+                });
+                (last, last_mask) = (u8::try_from(at).ok()?, mask);
             }
+            shared.push(last);
         }
+        Some(StartMasks { always, by_glyph: shared, masks })
     }
 }
 

@@ -380,7 +380,7 @@ impl Typeface {
         let candidates = masks.candidates(&ids);
         // No lookup acts on the glyphs as they are, so none comes to see others.
         let mut from = 0;
-        while let Some(position) = next_candidate(&candidates, from) {
+        while let Some(position) = next_candidate(candidates, from) {
             if triggers.may_act(order[position].0, &ids) {
                 return None;
             }
@@ -460,7 +460,7 @@ fn substitute(plain: &PlainTables, glyphs: &mut Vec<RawGlyph<()>>) -> Result<(),
     let mut ids: Vec<u16> = glyphs.iter().map(|g| g.glyph_index).collect();
     let mut candidates = masks.candidates(&ids);
     let mut from = 0;
-    while let Some(position) = next_candidate(&candidates, from) {
+    while let Some(position) = next_candidate(candidates, from) {
         let (lookup, feature) = order[position];
         if triggers.may_act(lookup, &ids) {
             length = gsub::gsub_apply_lookup(
@@ -655,7 +655,7 @@ mod tests {
             for glyph in 0..*num_glyphs {
                 let candidates = masks.candidates(&[glyph]);
                 for (position, &(lookup, _)) in order.iter().enumerate() {
-                    let marked = candidates[position / 64] & (1 << (position % 64)) != 0;
+                    let marked = candidates & (1 << position) != 0;
                     assert_eq!(marked, triggers.may_start(lookup, glyph), "{name}: glyph {glyph}, lookup {lookup}");
                 }
             }
