@@ -9,8 +9,9 @@
 
 use std::collections::BTreeMap;
 
+use super::font::EmbeddedFont;
 use super::serialize::digits;
-use super::{EmbeddedFont, extracted, subset};
+use super::{extracted, subset};
 use crate::frame::Item;
 use crate::theme::Color;
 
@@ -18,8 +19,6 @@ use crate::theme::Color;
 /// advances readers will use.
 pub struct PageFont {
     pub name: String,
-    /// The subset's PostScript name (`ABCDEF+Name`), as its font dictionary gives it.
-    pub base_font: Vec<u8>,
     pub new_ids: subset::GlyphIds,
     pub widths: EmbeddedFont,
     /// The code each glyph of the subset is shown with, by glyph id, when that is not

@@ -1,9 +1,11 @@
-//! Writes laid-out pages as PDF: printpdf makes the document (subset fonts with
-//! ToUnicode maps, links, metadata), this module the page contents (glyphs at their
-//! exact positions, vector shapes, images) and the outline. It knows nothing about
-//! résumés; swapping the writer touches only this.
+//! Writes laid-out pages as PDF: printpdf makes the document (pages, links,
+//! metadata), this module the fonts (subsets with their widths and ToUnicode maps,
+//! `font`), the page contents (glyphs at their exact positions, vector shapes,
+//! images) and the outline. It knows nothing about résumés; swapping the writer
+//! touches only this.
 
 mod content;
+mod font;
 mod serialize;
 mod sfnt;
 mod subset;
@@ -12,10 +14,7 @@ mod to_unicode;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 
-use printpdf::{
-    Actions, BorderArray, Codepoint, FontId, LinkAnnotation, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Pt, Rect, TextItem,
-};
+use printpdf::{Actions, BorderArray, LinkAnnotation, Mm, Op, PdfDocument, PdfPage, PdfSaveOptions, Pt, Rect};
 
 use self::content::PageFont;
 use crate::frame::{Document, Item};
@@ -34,7 +33,7 @@ impl WithoutImages {
     pub fn finish(mut self, doc: &Document, images: &[crate::frame::Image]) -> Result<Vec<u8>, String> {
         let lo = &mut self.0;
         self::images(lo, doc, images);
-        compress(lo, Vec::new());
+        compress(lo);
         // The identifier is written as a placeholder, then set from the file's bytes.
         let part = || lopdf::Object::String(UNIDENTIFIED.to_vec(), lopdf::StringFormat::Hexadecimal);
         lo.trailer.set("ID", lopdf::Object::Array(vec![part(), part()]));
@@ -86,56 +85,30 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         }
     }
     // Subsetting is a fifth of the work of a render, one face at a time: the faces
-    // are subset, and deflated, on this core and another when it is free.
+    // are subset, and their programs deflated, on this core and another when it is free.
     let faces: Vec<(&usize, &BTreeSet<(u16, &str)>)> = used.iter().collect();
     let subset_one = |&(face, glyphs): &(&usize, &BTreeSet<(u16, &str)>)| {
         let source = &doc.faces[*face];
-        let sub = subset::subset_font(source.bytes, &source.postscript_name, glyphs);
-        (
-            *face,
-            sub.map(|sub| {
-                let packed = deflated(&sub.bytes);
-                (sub, packed)
-            }),
-        )
+        let made = subset::subset_font(source.bytes, &source.postscript_name, glyphs).and_then(|sub| {
+            let (metrics, widths) = font::Metrics::read(&sub.bytes).ok_or("its subset has no metrics")?;
+            let cids = font::cid_keyed(&sub.bytes);
+            let (program, outlines) = font::program(sub.bytes);
+            let packed = deflated(&program);
+            Ok((sub.name, sub.new_ids, sub.ink, metrics, widths, cids, program, packed, outlines))
+        });
+        (*face, made)
     };
     let ((), subsets) = crate::claim::map_from_both_ends(&faces, subset_one, || ());
+    // Each font as its pages show it, and the objects that embed it, made below.
     let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
-    // printpdf writes a font only when a page shows it: each font shows one of its
-    // glyphs on the first page, in a stream that the page's own content then replaces
-    // (see `content`). Its widths (`widths`) and ToUnicode map (`own_to_unicode`) are
-    // written here for every glyph shown: given them all, printpdf encoded each
-    // glyph into a stream that is thrown away and worked out widths that are replaced,
-    // 0.6M instructions of the text-only sample's render on the thread the pages wait for.
-    let mut registration = Vec::new();
-    // Each subset as printpdf embeds it, with its deflated bytes.
-    let mut programs = Vec::new();
-    // Each font's ToUnicode map, by its subset's name.
-    let mut to_unicode_maps = Vec::new();
-    for (face, sub) in subsets {
+    let mut embeddings = Vec::new();
+    for (face, made) in subsets {
         let source = &doc.faces[face];
-        let (sub, packed) = sub.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&sub.bytes, 0, &mut warnings)
-            .ok_or_else(|| format!("cannot read the subset of {}", source.postscript_name))?;
-        parsed.font_name = Some(sub.name.clone());
-        if let Some((ascent, descent)) = sub.ink {
-            parsed.font_metrics.ascent = ascent.max(0);
-            parsed.font_metrics.descent = descent.min(0);
-        }
-        let id = FontId(format!("F{face}"));
-        let widths = EmbeddedFont::new(parsed.units_per_em, &parsed.glyph_widths);
-        pdf.resources.fonts.map.insert(id.clone(), printpdf::PdfFont::new(parsed));
-        let mut font = PageFont {
-            name: id.0.clone(),
-            base_font: sub.name.clone().into_bytes(),
-            new_ids: sub.new_ids,
-            widths,
-            cids: cid_keyed(&sub.bytes),
-            shown: Vec::new(),
-        };
+        let (name, new_ids, ink, metrics, widths, cids, program, packed, outlines) =
+            made.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
+        let mut font = PageFont { name: format!("F{face}"), new_ids, widths, cids, shown: Vec::new() };
         // Each glyph shown, by code: its code, its id in the subset and its text, for
-        // the ToUnicode map and the widths this module writes; printpdf gets one glyph.
+        // the ToUnicode map and the widths.
         let mut shown: Vec<(u16, u16, &str)> = used[&face]
             .iter()
             .map(|(id, text)| {
@@ -144,24 +117,15 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             })
             .collect();
         shown.sort_unstable();
-        let glyphs = shown.iter().take(1).map(|(_, gid, _)| Codepoint::with_cid(*gid, 0.0, String::new())).collect();
         let texts: Vec<(u16, &str)> = shown.iter().map(|(code, _, text)| (*code, *text)).collect();
-        to_unicode_maps.push((sub.name.into_bytes(), to_unicode::cmap(&id.0, &texts)));
+        let to_unicode = to_unicode::cmap(&font.name, &texts);
         font.shown = shown.iter().map(|(code, gid, _)| (*code, *gid)).collect();
-        registration.extend([
-            Op::StartTextSection,
-            Op::SetFont { font: PdfFontHandle::External(id), size: Pt(10.0) },
-            Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] },
-            Op::EndTextSection,
-        ]);
+        embeddings.push((face, name, ink, metrics, program, packed, outlines, to_unicode));
         fonts.insert(face, font);
-        if let Some(packed) = packed {
-            programs.push((sub.bytes, packed));
-        }
     }
 
     // The pages' contents are written, and deflated, on the other core while printpdf
-    // makes the document (fonts with their widths and ToUnicode maps, links) on this one;
+    // makes the document (pages, links, metadata) and the fonts are added on this one;
     // this thread then writes those left, from the last page back.
     let fonts_ref = &fonts;
     let (mut lo, streams) = crate::claim::map_from_both_ends(
@@ -169,9 +133,9 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         |page| page_content(page, fonts_ref),
         || {
             let mut pages = Vec::new();
-            for (index, page) in doc.pages.iter().enumerate() {
+            for page in &doc.pages {
                 let h = page.height;
-                let mut ops = if index == 0 { std::mem::take(&mut registration) } else { Vec::new() };
+                let mut ops = Vec::new();
                 for item in &page.items {
                     if let Item::Link { x, y, w, h: lh, uri } = item {
                         ops.push(Op::LinkAnnotation {
@@ -193,10 +157,25 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             let mut warnings = Vec::new();
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             // What needs no page contents is done while they are written.
-            self::widths(&mut lo, fonts_ref);
-            own_to_unicode(&mut lo, to_unicode_maps);
+            let mut resources = lopdf::Dictionary::new();
+            for (face, name, ink, metrics, program, packed, outlines, to_unicode) in embeddings {
+                let page_font = &fonts_ref[&face];
+                let embedding = font::Embedding {
+                    name: &name,
+                    metrics: &metrics,
+                    widths: &page_font.widths,
+                    ink,
+                    program,
+                    packed,
+                    outlines,
+                    shown: &page_font.shown,
+                    to_unicode,
+                };
+                resources.set(page_font.name.as_bytes(), font::add(&mut lo, embedding));
+            }
+            page_fonts(&mut lo, resources);
             drop_contents(&mut lo);
-            compress(&mut lo, programs);
+            compress(&mut lo);
             lo
         },
     );
@@ -205,21 +184,38 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
     Ok(WithoutImages(lo))
 }
 
-/// Deflates every stream that allows it and is not deflated yet, taking those in
-/// `done` (raw bytes, deflated bytes) as they are.
-fn compress(lo: &mut lopdf::Document, mut done: Vec<(Vec<u8>, Vec<u8>)>) {
+/// Deflates every stream that allows it and is not deflated yet.
+fn compress(lo: &mut lopdf::Document) {
     for object in lo.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else { continue };
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        let packed = match done.iter().position(|(raw, _)| *raw == stream.content) {
-            Some(i) => Some(done.swap_remove(i).1),
-            None => deflated(&stream.content),
-        };
-        if let Some(packed) = packed {
+        if let Some(packed) = deflated(&stream.content) {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(packed);
+        }
+    }
+}
+
+/// Gives every page the fonts of `fonts` (by the names its contents use), as one
+/// dictionary the pages share.
+fn page_fonts(lo: &mut lopdf::Document, fonts: lopdf::Dictionary) {
+    use lopdf::Object;
+    let fonts = lo.add_object(fonts);
+    for page_id in lo.get_pages().into_values() {
+        let resources = match lo.get_dictionary(page_id).and_then(|page| page.get(b"Resources")) {
+            Ok(Object::Reference(id)) => *id,
+            _ => {
+                let id = lo.add_object(lopdf::Dictionary::new());
+                if let Ok(page) = lo.get_dictionary_mut(page_id) {
+                    page.set("Resources", id);
+                }
+                id
+            }
+        };
+        if let Ok(resources) = lo.get_dictionary_mut(resources) {
+            resources.set("Font", fonts);
         }
     }
 }
@@ -252,90 +248,6 @@ fn identify(bytes: &mut [u8]) {
     if let Some(at) = find(bytes.len().saturating_sub(1024)).or_else(|| find(0)) {
         bytes[at + 5..at + 21].copy_from_slice(&id);
         bytes[at + 23..at + 39].copy_from_slice(&id);
-    }
-}
-
-/// Gives each font a `/W` with the advances `EmbeddedFont::advance` follows the pen
-/// with, for every glyph it shows, in runs of consecutive ids as printpdf writes them.
-/// printpdf writes whole thousandths of an em, truncated: the pen then fell behind
-/// the layout by a fraction of a thousandth at every glyph, and the page contents
-/// put it back every second glyph or so (three `TJ` numbers in five, 15% of the
-/// contents' bytes). To a tenth of a thousandth, rounded, the slip stays far below
-/// what a `TJ` number moves within a word, and between words the spacing takes it up.
-fn widths(lo: &mut lopdf::Document, fonts: &BTreeMap<usize, PageFont>) {
-    use lopdf::Object;
-    for object in lo.objects.values_mut() {
-        let Object::Dictionary(font) = object else { continue };
-        let Some(embedded) = font
-            .get(b"BaseFont")
-            .and_then(Object::as_name)
-            .ok()
-            .and_then(|name| fonts.values().find(|f| f.base_font == name))
-        else {
-            continue;
-        };
-        let Ok(Object::Array(descendants)) = font.get_mut(b"DescendantFonts") else { continue };
-        for descendant in descendants {
-            let Object::Dictionary(cid_font) = descendant else { continue };
-            cid_font.set("W", Object::Array(width_runs(&embedded.shown, &embedded.widths)));
-        }
-    }
-}
-
-/// `/W` entries for `shown` (codes ascending, each with its glyph): the first code of
-/// each run of consecutive codes, then the run's advances in thousandths of an em.
-fn width_runs(shown: &[(u16, u16)], widths: &EmbeddedFont) -> Vec<lopdf::Object> {
-    use lopdf::Object;
-    let mut runs = Vec::new();
-    let mut start = 0;
-    for i in 1..=shown.len() {
-        if i == shown.len() || shown[i].0 != shown[i - 1].0.wrapping_add(1) {
-            let advances = shown[start..i].iter().map(|&(_, gid)| Object::Real(widths.advance(gid) * 1000.0)).collect();
-            runs.extend([Object::Integer(i64::from(shown[start].0)), Object::Array(advances)]);
-            start = i;
-        }
-    }
-    runs
-}
-
-/// For a subset with CID-keyed CFF outlines, each glyph's CID, by glyph id. printpdf
-/// embeds such a font as a bare CFF program, whose readers find a glyph by the CID
-/// its code names, through the font's charset; a subset keeps the original font's
-/// CIDs (Noto Sans JP's `C` is CID 36 whatever its place in the subset), so glyph
-/// ids shown as codes drew other glyphs. `None` for every other font: codes are
-/// glyph ids.
-fn cid_keyed(subset: &[u8]) -> Option<Vec<u16>> {
-    if !subset.starts_with(b"OTTO") {
-        return None;
-    }
-    let by_glyph = printpdf::cff_charset_gid_to_cid_map(subset, 0)?;
-    let mut cids = vec![0; by_glyph.last_key_value().map_or(0, |(gid, _)| usize::from(*gid) + 1)];
-    for (gid, cid) in by_glyph {
-        cids[usize::from(gid)] = cid;
-    }
-    Some(cids)
-}
-
-/// Puts in each font's `/ToUnicode` stream the map `maps` holds for its `BaseFont`
-/// (printpdf's has no glyphs: they were handed to it without text).
-fn own_to_unicode(lo: &mut lopdf::Document, mut maps: Vec<(Vec<u8>, Vec<u8>)>) {
-    use lopdf::Object;
-    let mut streams = Vec::new();
-    for object in lo.objects.values() {
-        let Object::Dictionary(font) = object else { continue };
-        let (Ok(name), Ok(Object::Reference(id))) =
-            (font.get(b"BaseFont").and_then(Object::as_name), font.get(b"ToUnicode"))
-        else {
-            continue;
-        };
-        if let Some(i) = maps.iter().position(|(base_font, _)| base_font == name) {
-            streams.push((*id, maps.swap_remove(i).1));
-        }
-    }
-    for (id, map) in streams {
-        if let Some(Object::Stream(stream)) = lo.objects.get_mut(&id) {
-            stream.set_content(map);
-        }
     }
 }
 
@@ -548,30 +460,6 @@ fn extracted(g: &crate::frame::Glyph) -> &str {
     if g.id == 0 { "\u{FFFD}" } else { &g.text }
 }
 
-/// The glyph advances of an embedded font, as PDF readers will use them.
-pub struct EmbeddedFont {
-    /// By glyph id in the subset, for a font size of 1.
-    advances: Vec<f32>,
-}
-
-impl EmbeddedFont {
-    /// The advances of a subset whose glyphs have `widths` in font units.
-    fn new(units_per_em: u16, widths: &BTreeMap<u16, u16>) -> EmbeddedFont {
-        let mut advances = vec![0.0; widths.last_key_value().map_or(0, |(gid, _)| usize::from(*gid) + 1)];
-        for (gid, width) in widths {
-            // In tenths of a thousandth of an em, as the `/W` array gives it to readers
-            // (`widths`).
-            advances[usize::from(*gid)] = (f32::from(*width) * 10_000.0 / f32::from(units_per_em)).round() / 10_000.0;
-        }
-        EmbeddedFont { advances }
-    }
-
-    /// Advance of glyph `gid` for a font size of 1 (looked up for every glyph shown).
-    fn advance(&self, gid: u16) -> f32 {
-        self.advances.get(usize::from(gid)).copied().unwrap_or(0.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -588,25 +476,6 @@ mod tests {
         let (first, second) = (&text[at..at + 16], &text[at + 18..at + 34]);
         assert_eq!(first, second, "both parts are the same");
         first.to_string()
-    }
-
-    #[test]
-    fn widths_come_in_runs_of_consecutive_glyphs() {
-        let widths =
-            EmbeddedFont::new(1000, &BTreeMap::from([(3, 500), (4, 250), (5, 1000), (9, 333), (10, 0), (20, 600)]));
-        let text = |objects: Vec<lopdf::Object>| format!("{objects:?}");
-        assert_eq!(
-            text(width_runs(&[(3, 3), (4, 4), (5, 5), (9, 9), (10, 10), (20, 20)], &widths)),
-            text(vec![
-                lopdf::Object::Integer(3),
-                lopdf::Object::Array(vec![500.0.into(), 250.0.into(), 1000.0.into()]),
-                lopdf::Object::Integer(9),
-                lopdf::Object::Array(vec![333.0.into(), 0.0.into()]),
-                lopdf::Object::Integer(20),
-                lopdf::Object::Array(vec![600.0.into()]),
-            ])
-        );
-        assert!(width_runs(&[], &widths).is_empty());
     }
 
     #[test]

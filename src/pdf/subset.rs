@@ -1,7 +1,7 @@
 //! Font subsetting: each embedded font keeps only the glyphs the document uses.
 //! printpdf embeds whole fonts unless its heavy `text_layout` feature is on, so the
 //! subset is made here (by `sfnt`, or allsorts for fonts with CFF outlines) and
-//! handed to printpdf as the font itself.
+//! embedded by `font`.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,8 +3,7 @@
 //!
 //! printpdf writes it with a `format!` per glyph and per UTF-16 unit: half a million
 //! instructions for the text-only sample's five faces, on the core that makes the
-//! document while the other writes the pages. This writes the same bytes by hand;
-//! printpdf is handed glyphs without text, so that it writes the map's frame only.
+//! document while the other writes the pages. This writes the same bytes by hand.
 
 /// The ToUnicode CMap of the font named `name` (its resource name), for `glyphs`: each
 /// glyph id in the subset with its text, by rising id. Glyphs without text are left
