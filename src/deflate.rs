@@ -2,19 +2,24 @@
 //! transparency mask. libdeflate at level 1: on the text-only sample's streams its
 //! level 3 takes 2.5 times as long (0.54 against 0.21 ms) for a PDF 2% smaller, and its
 //! compressor is three times the memory to fault in; zlib (zlib-rs or C) at level 3
-//! takes three times libdeflate's level 3. Each thread uses a compressor of its own.
+//! takes three times libdeflate's level 3.
+
+use std::sync::{Mutex, PoisonError};
 
 /// `content` zlib-compressed, if that takes fewer than `limit` bytes.
 pub fn zlib_within(content: &[u8], limit: usize) -> Option<Vec<u8>> {
-    DEFLATE.with_borrow_mut(|deflater| {
-        let Deflater { compressor, scratch } = deflater.get_or_insert_with(Deflater::new);
-        let bound = compressor.zlib_compress_bound(content.len());
-        if scratch.len() < bound {
-            scratch.resize(bound, 0);
-        }
-        let length = compressor.zlib_compress(content, &mut scratch[..bound]).ok()?;
-        (length < limit).then(|| scratch[..length].to_vec())
-    })
+    let mut deflater = take();
+    let Deflater { compressor, scratch } = &mut deflater;
+    let bound = compressor.zlib_compress_bound(content.len());
+    if scratch.len() < bound {
+        scratch.resize(bound, 0);
+    }
+    let packed = match compressor.zlib_compress(content, &mut scratch[..bound]) {
+        Ok(length) if length < limit => Some(scratch[..length].to_vec()),
+        _ => None,
+    };
+    SPARE.lock().unwrap_or_else(PoisonError::into_inner).push(deflater);
+    packed
 }
 
 /// A compressor, and the buffer it compresses into before each stream is copied out
@@ -25,6 +30,12 @@ struct Deflater {
     scratch: Vec<u8>,
 }
 
+/// Compressors not in use, for whichever thread compresses next. Each thread had one
+/// of its own, made on the thread that was to use it: the render's thread then made
+/// its own between reading the fonts and setting the text (0.06-0.1 ms, the memory
+/// faulted in), where the other core, idle then, can make it.
+static SPARE: Mutex<Vec<Deflater>> = Mutex::new(Vec::new());
+
 impl Deflater {
     fn new() -> Deflater {
         let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
@@ -32,18 +43,29 @@ impl Deflater {
     }
 }
 
-thread_local! {
-    /// Each thread keeps its compressor for the next document of a batch.
-    static DEFLATE: std::cell::RefCell<Option<Deflater>> = const { std::cell::RefCell::new(None) };
+/// A spare compressor, or a new one.
+fn take() -> Deflater {
+    let spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner).pop();
+    spare.unwrap_or_else(Deflater::new)
 }
 
-/// Makes this thread's compressor now, and has it clear its tables once, so that the
-/// first document it compresses does not wait for the memory (200 KB, of which the
-/// table cleared at each call is 128 KB: 32 page faults). The input is longer than
-/// what libdeflate stores as it is without looking at it (51 bytes at level 1); four
-/// bytes had made the compressor but left its tables to the first stream.
-pub fn warm() {
-    let _ = zlib_within(&[0; 64], usize::MAX);
+/// Makes compressors until `count` are spare, and has each clear its tables once, so
+/// that the first document they compress does not wait for the memory (200 KB, of
+/// which the table cleared at each call is 128 KB: 32 page faults). The input is
+/// longer than what libdeflate stores as it is without looking at it (51 bytes at
+/// level 1); four bytes had made the compressor but left its tables to the first
+/// stream.
+pub fn warm(count: usize) {
+    let spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner).len();
+    let fresh: Vec<Deflater> = (spare..count)
+        .map(|_| {
+            let mut deflater = Deflater::new();
+            let mut out = vec![0; deflater.compressor.zlib_compress_bound(64)];
+            let _ = deflater.compressor.zlib_compress(&[0; 64], &mut out);
+            deflater
+        })
+        .collect();
+    SPARE.lock().unwrap_or_else(PoisonError::into_inner).extend(fresh);
 }
 
 #[cfg(test)]

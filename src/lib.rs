@@ -72,9 +72,9 @@ pub struct Rendered {
 /// Gets ready to render with `theme` in `lang` (when it is known) as a first render
 /// would, while this thread does `meanwhile` (reads the profile): the theme's faces
 /// parsed with their shaping tables, for the whole process, by another core of the
-/// pool once it is free and by this thread after `meanwhile`; this thread's compressor
-/// made. It takes that work off the render's path. A theme whose fonts cannot be read
-/// is left for `render` to report.
+/// pool once it is free and by this thread after `meanwhile`. It takes that work off
+/// the render's path. A theme whose fonts cannot be read is left for `render` to
+/// report.
 pub fn warm(theme: &Theme, lang: Option<&str>, meanwhile: impl FnOnce()) {
     let families = theme.families();
     let arabic = lang.is_some_and(|l| locale::Locale::table(l).direction == locale::Direction::Rtl);
@@ -85,7 +85,6 @@ pub fn warm(theme: &Theme, lang: Option<&str>, meanwhile: impl FnOnce()) {
         }
         Err(_) => meanwhile(),
     }
-    deflate::warm();
 }
 
 /// The photo `profile` prints with `theme`, and the frame it is prepared for: what
@@ -101,8 +100,12 @@ pub fn photo_request(profile: &Profile, theme: &Theme) -> Option<(std::path::Pat
 pub fn render(profile: &Profile, lang: &str, theme: &Theme, settings: &Settings) -> Result<Rendered, Vec<Diagnostic>> {
     // The language's hyphenation patterns are read on an idle core while the text
     // is prepared; a paragraph that needs them before then waits for them.
+    // Then the compressors for the PDF's streams, one for each core.
     let patterns = lang.to_string();
-    rayon::spawn(move || layout::hyphenate::warm(&patterns));
+    rayon::spawn(move || {
+        layout::hyphenate::warm(&patterns);
+        deflate::warm(2);
+    });
     let (resume, mut warnings) = localize::localize(profile, lang);
     let composed = compose::compose(&resume, theme);
     // The portrait is prepared on another thread while the text is set: decoding,

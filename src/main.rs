@@ -49,8 +49,8 @@ fn run() -> u8 {
     // command line has no options before its subcommand, so a render's is always first.
     if std::env::args_os().nth(1).is_some_and(|a| a == "render") {
         start_pool();
-        // The other core's compressor, made while this one reads the command line.
-        rayon::spawn(cvpdf::deflate::warm);
+        // A compressor, made by the other core while this one reads the command line.
+        rayon::spawn(|| cvpdf::deflate::warm(1));
     }
     let args = cli::Cli::parse();
     match args.command {
@@ -107,7 +107,6 @@ fn run() -> u8 {
                 && tag_sets.len() <= 1
                 && lang.as_deref().is_none_or(|l| l != "all" && !l.contains(','));
             let themes: std::sync::OnceLock<Result<Vec<(String, Theme)>, Diagnostic>> = std::sync::OnceLock::new();
-            let this_thread = std::thread::current().id();
             // The photo, the longest part of a first render, is prepared on a thread of
             // its own as soon as the profile and the theme are read, rather than once the
             // text is composed. The render then finds it prepared, or being prepared
@@ -143,12 +142,6 @@ fn run() -> u8 {
                     // profile is read: this core reads it, unless the other has begun to,
                     // before its share of the fonts.
                     cvpdf::warm(theme, lang.as_deref(), || _ = profile_read.run(read));
-                    // The other core makes its compressor, for the pages it writes.
-                    rayon::spawn(move || {
-                        if std::thread::current().id() != this_thread {
-                            cvpdf::deflate::warm();
-                        }
-                    });
                 }
                 profile_read.get(read)
             });
