@@ -79,11 +79,10 @@ impl Metrics {
 }
 
 /// One subset to embed.
-pub struct Embedding<'a> {
+pub struct Embedding {
     /// `ABCDEF+Name`.
-    pub name: &'a str,
-    pub metrics: &'a Metrics,
-    pub widths: &'a EmbeddedFont,
+    pub name: String,
+    pub metrics: Metrics,
     /// The ascent and descent of the subset's ink, when it has glyphs with ink.
     pub ink: Option<(i16, i16)>,
     /// The font program as it is embedded (`program`), and the same deflated.
@@ -92,9 +91,6 @@ pub struct Embedding<'a> {
     /// `program` is a bare CFF table (a CID-keyed font) or an OpenType font with CFF
     /// outlines, rather than a TrueType font.
     pub outlines: Outlines,
-    /// The codes shown, ascending, each with its glyph.
-    pub shown: &'a [(u16, u16)],
-    pub to_unicode: Vec<u8>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -115,23 +111,23 @@ pub fn program(sfnt: Vec<u8>) -> (Vec<u8>, Outlines) {
     }
 }
 
-/// Adds the font objects of `font` to `lo`; gives the Type0 font's id.
-pub fn add(lo: &mut lopdf::Document, font: Embedding) -> ObjectId {
-    let Embedding { name, metrics: m, widths, ink, program, packed, outlines, shown, to_unicode } = font;
-    let raw_length = program.len() as i64;
-    let mut stream = match outlines {
-        Outlines::TrueType => Stream::new(Dictionary::from_iter([("Length1", Object::Integer(raw_length))]), program),
-        Outlines::BareCff => Stream::new(Dictionary::from_iter([("Subtype", Object::from("CIDFontType0C"))]), program),
-        Outlines::OpenTypeCff => Stream::new(Dictionary::from_iter([("Subtype", Object::from("OpenType"))]), program),
+/// Adds the font objects of `font` to `lo`, with the advances of the glyphs `shown`
+/// (codes ascending, each with its glyph) and its ToUnicode map; gives the Type0
+/// font's id.
+pub fn add(
+    lo: &mut lopdf::Document,
+    font: Embedding,
+    widths: &EmbeddedFont,
+    shown: &[(u16, u16)],
+    to_unicode: Vec<u8>,
+) -> ObjectId {
+    let Embedding { name, metrics: m, ink, program, packed, outlines } = font;
+    let kind = match outlines {
+        Outlines::TrueType => ("Length1", Object::Integer(program.len() as i64)),
+        Outlines::BareCff => ("Subtype", Object::from("CIDFontType0C")),
+        Outlines::OpenTypeCff => ("Subtype", Object::from("OpenType")),
     };
-    match packed {
-        Some(packed) => {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
-        None => stream = stream.with_compression(false),
-    }
-    let program = lo.add_object(stream);
+    let program = lo.add_object(super::stream(Dictionary::from_iter([kind]), program, packed));
 
     // In thousandths of an em, as printpdf scales them.
     let per_unit = if m.units_per_em == 0 { 1.0 } else { 1000.0 / f32::from(m.units_per_em) };
@@ -268,18 +264,8 @@ mod tests {
         let length = program.len() as i64;
         let mut lo = lopdf::Document::with_version("1.7");
         let shown = [(1, 1), (2, 2)];
-        let embedding = Embedding {
-            name: &sub.name,
-            metrics: &metrics,
-            widths: &widths,
-            ink: sub.ink,
-            program,
-            packed: None,
-            outlines,
-            shown: &shown,
-            to_unicode: b"cmap".to_vec(),
-        };
-        let font = add(&mut lo, embedding);
+        let embedding = Embedding { name: sub.name.clone(), metrics, ink: sub.ink, program, packed: None, outlines };
+        let font = add(&mut lo, embedding, &widths, &shown, b"cmap".to_vec());
         let font = lo.get_dictionary(font).unwrap();
         assert_eq!(font.get(b"Subtype").unwrap().as_name().unwrap(), b"Type0");
         assert_eq!(font.get(b"Encoding").unwrap().as_name().unwrap(), b"Identity-H");

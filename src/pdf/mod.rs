@@ -94,19 +94,20 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             let cids = font::cid_keyed(&sub.bytes);
             let (program, outlines) = font::program(sub.bytes);
             let packed = deflated(&program);
-            Ok((sub.name, sub.new_ids, sub.ink, metrics, widths, cids, program, packed, outlines))
+            let page_font =
+                PageFont { name: format!("F{face}"), new_ids: sub.new_ids, widths, cids, shown: Vec::new() };
+            Ok((page_font, font::Embedding { name: sub.name, metrics, ink: sub.ink, program, packed, outlines }))
         });
         (*face, made)
     };
     let ((), subsets) = crate::claim::map_from_both_ends(&faces, subset_one, || ());
-    // Each font as its pages show it, and the objects that embed it, made below.
+    // Each font as its pages show it, and the objects that embed it, made below with
+    // its ToUnicode map.
     let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
     let mut embeddings = Vec::new();
     for (face, made) in subsets {
         let source = &doc.faces[face];
-        let (name, new_ids, ink, metrics, widths, cids, program, packed, outlines) =
-            made.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
-        let mut font = PageFont { name: format!("F{face}"), new_ids, widths, cids, shown: Vec::new() };
+        let (mut font, embedding) = made.map_err(|e| format!("cannot subset font {}: {e}", source.postscript_name))?;
         // Each glyph shown, by code: its code, its id in the subset and its text, for
         // the ToUnicode map and the widths.
         let mut shown: Vec<(u16, u16, &str)> = used[&face]
@@ -120,7 +121,7 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         let texts: Vec<(u16, &str)> = shown.iter().map(|(code, _, text)| (*code, *text)).collect();
         let to_unicode = to_unicode::cmap(&font.name, &texts);
         font.shown = shown.iter().map(|(code, gid, _)| (*code, *gid)).collect();
-        embeddings.push((face, name, ink, metrics, program, packed, outlines, to_unicode));
+        embeddings.push((face, embedding, to_unicode));
         fonts.insert(face, font);
     }
 
@@ -158,20 +159,10 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             let mut lo = pdf.to_lopdf_document(&options, &mut warnings);
             // What needs no page contents is done while they are written.
             let mut resources = lopdf::Dictionary::new();
-            for (face, name, ink, metrics, program, packed, outlines, to_unicode) in embeddings {
+            for (face, embedding, to_unicode) in embeddings {
                 let page_font = &fonts_ref[&face];
-                let embedding = font::Embedding {
-                    name: &name,
-                    metrics: &metrics,
-                    widths: &page_font.widths,
-                    ink,
-                    program,
-                    packed,
-                    outlines,
-                    shown: &page_font.shown,
-                    to_unicode,
-                };
-                resources.set(page_font.name.as_bytes(), font::add(&mut lo, embedding));
+                let id = font::add(&mut lo, embedding, &page_font.widths, &page_font.shown, to_unicode);
+                resources.set(page_font.name.as_bytes(), id);
             }
             page_fonts(&mut lo, resources);
             drop_contents(&mut lo);
@@ -218,6 +209,21 @@ fn page_fonts(lo: &mut lopdf::Document, fonts: lopdf::Dictionary) {
             resources.set("Font", fonts);
         }
     }
+}
+
+/// A stream of `raw` bytes with `dict`, holding them deflated when `packed` has them
+/// so (from `deflated`), and as they are otherwise: deflating them again would not
+/// make them smaller.
+fn stream(dict: lopdf::Dictionary, raw: Vec<u8>, packed: Option<Vec<u8>>) -> lopdf::Stream {
+    let mut stream = lopdf::Stream::new(dict, raw);
+    match packed {
+        Some(packed) => {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
+        }
+        None => stream = stream.with_compression(false),
+    }
+    stream
 }
 
 /// `content` deflated (zlib), when that makes the stream smaller: `/Filter/FlateDecode`
@@ -278,12 +284,7 @@ fn contents(lo: &mut lopdf::Document, streams: Vec<(Vec<u8>, Option<Vec<u8>>)>) 
     let pages = lo.get_pages();
     for (index, (bytes, packed)) in streams.into_iter().enumerate() {
         let Some(&page_id) = pages.get(&(index as u32 + 1)) else { continue };
-        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), bytes);
-        if let Some(packed) = packed {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
-        let stream = lo.add_object(stream);
+        let stream = lo.add_object(stream(lopdf::Dictionary::new(), bytes, packed));
         if let Ok(page) = lo.get_dictionary_mut(page_id) {
             page.set("Contents", stream);
         }
