@@ -9,15 +9,7 @@ use std::sync::{Mutex, PoisonError};
 /// `content` zlib-compressed, if that takes fewer than `limit` bytes.
 pub fn zlib_within(content: &[u8], limit: usize) -> Option<Vec<u8>> {
     let mut deflater = take();
-    let Deflater { compressor, scratch } = &mut deflater;
-    let bound = compressor.zlib_compress_bound(content.len());
-    if scratch.len() < bound {
-        scratch.resize(bound, 0);
-    }
-    let packed = match compressor.zlib_compress(content, &mut scratch[..bound]) {
-        Ok(length) if length < limit => Some(scratch[..length].to_vec()),
-        _ => None,
-    };
+    let packed = deflater.zlib_within(content, limit);
     SPARE.lock().unwrap_or_else(PoisonError::into_inner).push(deflater);
     packed
 }
@@ -41,6 +33,16 @@ impl Deflater {
         let level = libdeflater::CompressionLvl::new(1).unwrap_or_default();
         Deflater { compressor: libdeflater::Compressor::new(level), scratch: Vec::new() }
     }
+
+    /// `content` zlib-compressed by this compressor (`zlib_within`).
+    fn zlib_within(&mut self, content: &[u8], limit: usize) -> Option<Vec<u8>> {
+        let bound = self.compressor.zlib_compress_bound(content.len());
+        if self.scratch.len() < bound {
+            self.scratch.resize(bound, 0);
+        }
+        let length = self.compressor.zlib_compress(content, &mut self.scratch[..bound]).ok()?;
+        (length < limit).then(|| self.scratch[..length].to_vec())
+    }
 }
 
 /// A spare compressor, or a new one.
@@ -60,8 +62,7 @@ pub fn warm(count: usize) {
     let fresh: Vec<Deflater> = (spare..count)
         .map(|_| {
             let mut deflater = Deflater::new();
-            let mut out = vec![0; deflater.compressor.zlib_compress_bound(64)];
-            let _ = deflater.compressor.zlib_compress(&[0; 64], &mut out);
+            let _ = deflater.zlib_within(&[0; 64], usize::MAX);
             deflater
         })
         .collect();

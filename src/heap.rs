@@ -139,8 +139,7 @@ fn reused(heap: &ThreadHeap, class: usize) -> Option<usize> {
 #[inline(always)]
 fn reused_or_wider(heap: &ThreadHeap, class: usize) -> Option<usize> {
     reused(heap, class).or_else(|| {
-        let wider = class + 1..=(class + WIDER).min(CLASSES - 1);
-        if class >= WIDE_FROM { wider.into_iter().find_map(|c| reused(heap, c)) } else { None }
+        (class >= WIDE_FROM).then(|| (class + 1..=(class + WIDER).min(CLASSES - 1)).find_map(|c| reused(heap, c)))?
     })
 }
 

@@ -188,7 +188,6 @@ struct PlainTables {
     gsub: LayoutCache<GSUB>,
     gdef: Option<Arc<GDEFTable>>,
     num_glyphs: u16,
-    units_per_em: u16,
     /// The `hmtx` table, and how many of its metrics have their own advance.
     hmtx: &'static [u8],
     long_metrics: u16,
@@ -209,8 +208,8 @@ impl Typeface {
     pub fn parse(bytes: &'static [u8], plain: bool) -> Option<Typeface> {
         let plain = if plain { PlainTables::read(bytes) } else { None };
         let allsorts = OnceLock::new();
-        let units_per_em = match &plain {
-            Some(plain) => plain.units_per_em,
+        let units_per_em = match plain {
+            Some(_) => u16_at(otf::table(bytes, b"head")?, 18)?,
             None => {
                 let made = Allsorts::new(bytes)?;
                 let units_per_em = made.font.head_table.units_per_em;
@@ -432,7 +431,6 @@ impl PlainTables {
             masks,
             gdef,
             num_glyphs: u16_at(otf::table(bytes, b"maxp")?, 4)?,
-            units_per_em: u16_at(otf::table(bytes, b"head")?, 18)?,
             hmtx: otf::table(bytes, b"hmtx")?,
             long_metrics: u16_at(hhea, 34)?,
             gsub,
