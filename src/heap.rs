@@ -139,7 +139,10 @@ fn reused(heap: &ThreadHeap, class: usize) -> Option<usize> {
 #[inline(always)]
 fn reused_or_wider(heap: &ThreadHeap, class: usize) -> Option<usize> {
     reused(heap, class).or_else(|| {
-        (class >= WIDE_FROM).then(|| (class + 1..=(class + WIDER).min(CLASSES - 1)).find_map(|c| reused(heap, c)))?
+        if class < WIDE_FROM {
+            return None;
+        }
+        (class + 1..=(class + WIDER).min(CLASSES - 1)).find_map(|c| reused(heap, c))
     })
 }
 

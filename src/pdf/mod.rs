@@ -182,10 +182,8 @@ fn compress(lo: &mut lopdf::Document) {
         if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
             continue;
         }
-        if let Some(packed) = deflated(&stream.content) {
-            stream.dict.set("Filter", "FlateDecode");
-            stream.set_content(packed);
-        }
+        let packed = deflated(&stream.content);
+        hold(stream, packed);
     }
 }
 
@@ -216,14 +214,20 @@ fn page_fonts(lo: &mut lopdf::Document, fonts: lopdf::Dictionary) {
 /// make them smaller.
 fn stream(dict: lopdf::Dictionary, raw: Vec<u8>, packed: Option<Vec<u8>>) -> lopdf::Stream {
     let mut stream = lopdf::Stream::new(dict, raw);
+    hold(&mut stream, packed);
+    stream
+}
+
+/// Makes `stream` hold `packed`, its content deflated, or keep its content as it is
+/// and be marked as not to be deflated (`compress` then passes it by).
+fn hold(stream: &mut lopdf::Stream, packed: Option<Vec<u8>>) {
     match packed {
         Some(packed) => {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(packed);
         }
-        None => stream = stream.with_compression(false),
+        None => stream.allows_compression = false,
     }
-    stream
 }
 
 /// `content` deflated (zlib), when that makes the stream smaller: `/Filter/FlateDecode`
