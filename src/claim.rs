@@ -111,6 +111,37 @@ pub fn map_from_both_ends<T: Sync, R: Send, M>(
     })
 }
 
+/// `work` done on each of `items`, the results in their order, while this thread does
+/// `meanwhile`: both threads take the items largest first by `cost`, the other core as
+/// soon as it is free and this one once `meanwhile` is done. From both ends, the
+/// sample's second page (twice the first's glyphs) went to the other core second, and
+/// this thread, done with its short last page, waited 0.25 ms for it.
+pub fn map_largest_first<T: Sync, R: Send, M>(
+    items: &[T],
+    cost: impl Fn(&T) -> usize,
+    work: impl Fn(&T) -> R + Sync,
+    meanwhile: impl FnOnce() -> M,
+) -> (M, Vec<R>) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    let claims: Vec<Claim<R>> = items.iter().map(|_| Claim::default()).collect();
+    rayon::in_place_scope(|scope| {
+        let (claims, work, order) = (&claims, &work, &order);
+        scope.spawn(move |_| {
+            for &i in order {
+                claims[i].run(|| work(&items[i]));
+            }
+        });
+        let done = meanwhile();
+        // Whatever is still free, then what the other core is still doing.
+        for &i in order {
+            claims[i].run(|| work(&items[i]));
+        }
+        let results = claims.iter().zip(items).map(|(claim, item)| claim.get(|| work(item))).collect();
+        (done, results)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +155,29 @@ mod tests {
         assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         // Outside any pool, rayon's global pool is the other side.
         assert_eq!(map_from_both_ends(&items, |n| n + 1, || 5).1[49], 50);
+    }
+
+    #[test]
+    fn largest_first_gives_every_result_in_order() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let items: Vec<u64> = (0..50).map(|n| (n * 37) % 50).collect();
+        let ((), squares) = pool.install(|| {
+            map_largest_first(&items, |&n| n as usize, |n| n * n, || std::thread::sleep(Duration::from_millis(2)))
+        });
+        assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
+        assert_eq!(map_largest_first(&items, |_| 0, |n| n + 1, || 5).1[49], items[49] + 1);
+    }
+
+    #[test]
+    fn the_largest_item_is_taken_first() {
+        // One thread alone (the pool's thread busy elsewhere) takes them largest first.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let seen = Mutex::new(Vec::new());
+        let items = [3usize, 9, 1, 5];
+        pool.install(|| {
+            map_largest_first(&items, |&n| n, |&n| seen.lock().unwrap().push(n), || ());
+        });
+        assert_eq!(*seen.lock().unwrap(), vec![9, 5, 3, 1]);
     }
 
     #[test]

@@ -85,7 +85,8 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         }
     }
     // Subsetting is a fifth of the work of a render, one face at a time: the faces
-    // are subset, and their programs deflated, on this core and another when it is free.
+    // are subset, and their programs deflated, on this core and another when it is
+    // free, the faces with the most glyphs first.
     let faces: Vec<(&usize, &BTreeSet<(u16, &str)>)> = used.iter().collect();
     let subset_one = |&(face, glyphs): &(&usize, &BTreeSet<(u16, &str)>)| {
         let source = &doc.faces[*face];
@@ -100,7 +101,7 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
         });
         (*face, made)
     };
-    let ((), subsets) = crate::claim::map_from_both_ends(&faces, subset_one, || ());
+    let ((), subsets) = crate::claim::map_largest_first(&faces, |(_, glyphs)| glyphs.len(), subset_one, || ());
     // Each font as its pages show it, and the objects that embed it, made below with
     // its ToUnicode map.
     let mut fonts: BTreeMap<usize, PageFont> = BTreeMap::new();
@@ -127,10 +128,11 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
 
     // The pages' contents are written, and deflated, on the other core while printpdf
     // makes the document (pages, links, metadata) and the fonts are added on this one;
-    // this thread then writes those left, from the last page back.
+    // this thread then writes those left, the pages with the most glyphs first.
     let fonts_ref = &fonts;
-    let (mut lo, streams) = crate::claim::map_from_both_ends(
+    let (mut lo, streams) = crate::claim::map_largest_first(
         &doc.pages,
+        glyph_count,
         |page| page_content(page, fonts_ref),
         || {
             let mut pages = Vec::new();
@@ -262,6 +264,13 @@ fn identify(bytes: &mut [u8]) {
 }
 
 /// A page's content stream, and the same deflated when that is smaller.
+/// How many glyphs `page` shows, which its content stream's making and deflating
+/// take time in proportion to.
+fn glyph_count(page: &crate::frame::Page) -> usize {
+    let glyphs = |item: &Item| if let Item::Text { glyphs, .. } = item { glyphs.len() } else { 1 };
+    page.items.iter().map(glyphs).sum()
+}
+
 fn page_content(page: &crate::frame::Page, fonts: &BTreeMap<usize, PageFont>) -> (Vec<u8>, Option<Vec<u8>>) {
     let bytes = content::page(&page.items, page.height, fonts);
     let packed = deflated(&bytes);
