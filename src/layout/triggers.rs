@@ -11,8 +11,9 @@
 //! Read once per process for the lookups a face applies to Latin text, and then only
 //! read from, so that every thread shares it.
 
-use std::collections::HashMap;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use crate::otf::{self, class, coverage, coverage_bits, table, u16_at};
 
@@ -187,7 +188,7 @@ impl LookupTriggers {
     /// hold (allsorts then shapes the face's words).
     pub fn read(font: &'static [u8], order: &[usize]) -> Option<(LookupTriggers, StartMasks)> {
         let table = table(font, b"GSUB")?;
-        let mut reader = Reader { table, lookup_list: usize::from(u16_at(table, 8)?), sets: HashMap::new() };
+        let mut reader = Reader { table, lookup_list: usize::from(u16_at(table, 8)?), sets: FxHashMap::default() };
         let mut lookups: Vec<Option<Lookup>> = Vec::new();
         for &index in order {
             if lookups.len() <= index {
@@ -279,7 +280,7 @@ struct Reader {
     table: &'static [u8],
     lookup_list: usize,
     /// Coverage tables by offset.
-    sets: HashMap<usize, Arc<GlyphSet>>,
+    sets: FxHashMap<usize, Arc<GlyphSet>>,
 }
 
 impl Reader {
