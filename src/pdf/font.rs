@@ -203,7 +203,10 @@ fn width_runs(shown: &[(u16, u16)], widths: &EmbeddedFont) -> Vec<Object> {
     let mut start = 0;
     for i in 1..=shown.len() {
         if i == shown.len() || shown[i].0 != shown[i - 1].0.wrapping_add(1) {
-            let advances = shown[start..i].iter().map(|&(_, gid)| Object::Real(widths.advance(gid) * 1000.0)).collect();
+            // As the nearest number to the tenth (the advance times a thousand came a
+            // few units of the last place off it, which took all of f32's digits to write).
+            let tenths = |gid: u16| (widths.advance(gid) * 10_000.0).round() / 10.0;
+            let advances = shown[start..i].iter().map(|&(_, gid)| Object::Real(tenths(gid))).collect();
             runs.extend([Object::Integer(i64::from(shown[start].0)), Object::Array(advances)]);
             start = i;
         }

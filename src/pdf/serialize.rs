@@ -140,10 +140,7 @@ fn write_object(out: &mut Vec<u8>, object: &Object) {
             }
             decimal(out, n.unsigned_abs());
         }
-        Object::Real(v) => {
-            use std::io::Write;
-            let _ = write!(out, "{v}");
-        }
+        Object::Real(v) => real(out, *v),
         Object::Name(name) => write_name(out, name),
         Object::String(text, StringFormat::Literal) => write_literal(out, text),
         Object::String(text, StringFormat::Hexadecimal) => {
@@ -248,6 +245,35 @@ pub(super) fn hex(byte: u8) -> [u8; 2] {
     [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 15)]]
 }
 
+/// `v` as Rust's `Display` writes it: its shortest decimal form, never an exponent.
+/// A number that is the nearest `f32` to one of at most three decimals (a font's
+/// widths in tenths, a link's corners in hundredths) is written here directly: the
+/// fewest decimals that give `v` back are its shortest form. Through `write!`, the
+/// sample's 355 widths took 0.23M instructions.
+fn real(out: &mut Vec<u8>, v: f32) {
+    // Below 2^24, where every integer is an f32 of its own: above, `Display` pads the
+    // shortest digits with zeros rather than write the number's exact value.
+    if v.is_sign_positive() && v < 16_777_216.0 {
+        let mut scale = 1u64;
+        for places in 0..=3 {
+            let scaled = (f64::from(v) * scale as f64).round();
+            if (scaled / scale as f64) as f32 == v {
+                // No trailing zero: with one decimal fewer, `v` would have come back.
+                let scaled = scaled as u64;
+                decimal(out, scaled / scale);
+                if places > 0 {
+                    out.push(b'.');
+                    digits(out, scaled % scale, places);
+                }
+                return;
+            }
+            scale *= 10;
+        }
+    }
+    use std::io::Write;
+    let _ = write!(out, "{v}");
+}
+
 fn decimal(out: &mut Vec<u8>, n: u64) {
     digits(out, n, 1);
 }
@@ -273,6 +299,46 @@ mod tests {
         let mut bytes = Vec::new();
         doc.clone().save_to(&mut bytes).unwrap();
         bytes
+    }
+
+    #[test]
+    fn reals_are_written_as_display_writes_them() {
+        let written = |v: f32| {
+            let mut out = Vec::new();
+            real(&mut out, v);
+            String::from_utf8(out).unwrap()
+        };
+        // The nearest f32 to every number of tenths up to 100,000, of hundredths up to
+        // 10,000 and of thousandths up to 1,000.
+        for scale in [10.0, 100.0, 1000.0] {
+            for n in 0..1_000_000u32 {
+                let v = (f64::from(n) / scale) as f32;
+                assert_eq!(written(v), format!("{v}"), "{n} / {scale}");
+            }
+        }
+        // And any other (a million bit patterns, spread over the finite numbers).
+        for bits in (0..u32::MAX).step_by(4_297) {
+            let v = f32::from_bits(bits);
+            if v.is_finite() {
+                assert_eq!(written(v), format!("{v}"), "{v:?}");
+            }
+        }
+        for v in [
+            0.0,
+            -0.0,
+            -0.5,
+            -343.3,
+            343.30002,
+            1e-7,
+            0.05,
+            3.0e20,
+            16_777_217.0,
+            1_048_576.5,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+        ] {
+            assert_eq!(written(v), format!("{v}"), "{v:?}");
+        }
     }
 
     #[test]
