@@ -231,7 +231,8 @@ fn load_profiles(paths: &[std::path::PathBuf]) -> Vec<Loaded> {
 /// decoding makes a pool of its own, `photo::decode_jpeg_reduced`). Its other threads
 /// keep off the processor this one starts on (`cvpdf::cores` says why).
 fn start_pool() {
-    let pool = rayon::ThreadPoolBuilder::new().use_current_thread().start_handler(cvpdf::cores::off_this_processor());
+    let pool =
+        rayon::ThreadPoolBuilder::new().use_current_thread().spawn_handler(cvpdf::cores::spawn_off_this_processor());
     if let Ok(pool) = pool.build() {
         // Kept for the process's life, as the global pool would be.
         std::mem::forget(pool);
