@@ -7,7 +7,7 @@
 //! fonts) on the thread the pages wait for, for widths and a ToUnicode map that were
 //! then replaced.
 
-use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use lopdf::{Dictionary, Object, ObjectId, StringFormat};
 
 use crate::otf::{table, u16_at};
 
@@ -91,6 +91,8 @@ pub struct Embedding {
     /// `program` is a bare CFF table (a CID-keyed font) or an OpenType font with CFF
     /// outlines, rather than a TrueType font.
     pub outlines: Outlines,
+    /// The ToUnicode map, deflated (when that makes it smaller), and as it is.
+    pub to_unicode: (Option<Vec<u8>>, Vec<u8>),
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -112,16 +114,9 @@ pub fn program(sfnt: Vec<u8>) -> (Vec<u8>, Outlines) {
 }
 
 /// Adds the font objects of `font` to `lo`, with the advances of the glyphs `shown`
-/// (codes ascending, each with its glyph) and its ToUnicode map; gives the Type0
-/// font's id.
-pub fn add(
-    lo: &mut lopdf::Document,
-    font: Embedding,
-    widths: &EmbeddedFont,
-    shown: &[(u16, u16)],
-    to_unicode: Vec<u8>,
-) -> ObjectId {
-    let Embedding { name, metrics: m, ink, program, packed, outlines } = font;
+/// (codes ascending, each with its glyph); gives the Type0 font's id.
+pub fn add(lo: &mut lopdf::Document, font: Embedding, widths: &EmbeddedFont, shown: &[(u16, u16)]) -> ObjectId {
+    let Embedding { name, metrics: m, ink, program, packed, outlines, to_unicode: (map_packed, map) } = font;
     let kind = match outlines {
         Outlines::TrueType => ("Length1", Object::Integer(program.len() as i64)),
         Outlines::BareCff => ("Subtype", Object::from("CIDFontType0C")),
@@ -179,7 +174,7 @@ pub fn add(
     if outlines == Outlines::TrueType {
         cid_font.set("CIDToGIDMap", "Identity");
     }
-    let to_unicode = lo.add_object(Stream::new(Dictionary::new(), to_unicode));
+    let to_unicode = lo.add_object(super::stream(Dictionary::new(), map, map_packed));
     lo.add_object(Dictionary::from_iter([
         ("Type", Object::from("Font")),
         ("Subtype", Object::from("Type0")),
@@ -267,8 +262,10 @@ mod tests {
         let length = program.len() as i64;
         let mut lo = lopdf::Document::with_version("1.7");
         let shown = [(1, 1), (2, 2)];
-        let embedding = Embedding { name: sub.name.clone(), metrics, ink: sub.ink, program, packed: None, outlines };
-        let font = add(&mut lo, embedding, &widths, &shown, b"cmap".to_vec());
+        let to_unicode = (None, b"cmap".to_vec());
+        let embedding =
+            Embedding { name: sub.name.clone(), metrics, ink: sub.ink, program, packed: None, outlines, to_unicode };
+        let font = add(&mut lo, embedding, &widths, &shown);
         let font = lo.get_dictionary(font).unwrap();
         assert_eq!(font.get(b"Subtype").unwrap().as_name().unwrap(), b"Type0");
         assert_eq!(font.get(b"Encoding").unwrap().as_name().unwrap(), b"Identity-H");
