@@ -95,20 +95,9 @@ pub fn map_from_both_ends<T: Sync, R: Send, M>(
     work: impl Fn(&T) -> R + Sync,
     meanwhile: impl FnOnce() -> M,
 ) -> (M, Vec<R>) {
-    let claims: Vec<Claim<R>> = items.iter().map(|_| Claim::default()).collect();
-    rayon::in_place_scope(|scope| {
-        let (claims, work) = (&claims, &work);
-        scope.spawn(move |_| {
-            for (claim, item) in claims.iter().zip(items) {
-                claim.run(|| work(item));
-            }
-        });
-        let done = meanwhile();
-        let mut results: Vec<R> =
-            claims.iter().zip(items).rev().map(|(claim, item)| claim.get(|| work(item))).collect();
-        results.reverse();
-        (done, results)
-    })
+    let forward: Vec<usize> = (0..items.len()).collect();
+    let backward: Vec<usize> = forward.iter().rev().copied().collect();
+    map_in_orders(items, &forward, &backward, work, meanwhile)
 }
 
 /// `work` done on each of `items`, the results in their order, while this thread does
@@ -124,17 +113,29 @@ pub fn map_largest_first<T: Sync, R: Send, M>(
 ) -> (M, Vec<R>) {
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    map_in_orders(items, &order, &order, work, meanwhile)
+}
+
+/// `work` done on each of `items`, the results in their order: another core of the
+/// pool claims them in the order of `theirs`, this thread, once `meanwhile` is done,
+/// in the order of `ours`, and then waits for those the other is still doing.
+fn map_in_orders<T: Sync, R: Send, M>(
+    items: &[T],
+    theirs: &[usize],
+    ours: &[usize],
+    work: impl Fn(&T) -> R + Sync,
+    meanwhile: impl FnOnce() -> M,
+) -> (M, Vec<R>) {
     let claims: Vec<Claim<R>> = items.iter().map(|_| Claim::default()).collect();
     rayon::in_place_scope(|scope| {
-        let (claims, work, order) = (&claims, &work, &order);
+        let (claims, work) = (&claims, &work);
         scope.spawn(move |_| {
-            for &i in order {
+            for &i in theirs {
                 claims[i].run(|| work(&items[i]));
             }
         });
         let done = meanwhile();
-        // Whatever is still free, then what the other core is still doing.
-        for &i in order {
+        for &i in ours {
             claims[i].run(|| work(&items[i]));
         }
         let results = claims.iter().zip(items).map(|(claim, item)| claim.get(|| work(item))).collect();
