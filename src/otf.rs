@@ -70,6 +70,20 @@ pub fn coverage(t: &[u8], at: usize, glyph: u16) -> Option<Option<usize>> {
     }
 }
 
+/// The first and last glyph of the coverage table at `at` (glyphs ascend in both
+/// formats); an empty one gives bounds no glyph is within.
+pub fn coverage_bounds(t: &[u8], at: usize) -> Option<(u16, u16)> {
+    let count = usize::from(u16_at(t, at + 2)?);
+    if count == 0 {
+        return Some((1, 0));
+    }
+    match u16_at(t, at)? {
+        1 => Some((u16_at(t, at + 4)?, u16_at(t, at + 4 + 2 * (count - 1))?)),
+        2 => Some((u16_at(t, at + 4)?, u16_at(t, at + 4 + 6 * (count - 1) + 2)?)),
+        _ => None,
+    }
+}
+
 /// The class of `glyph` in the class definition at `at` (0 when it has none).
 pub fn class(t: &[u8], at: usize, glyph: u16) -> Option<u16> {
     match u16_at(t, at)? {

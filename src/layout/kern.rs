@@ -13,7 +13,7 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap;
 
-use crate::otf::{self, class, coverage, table, u16_at};
+use crate::otf::{self, class, coverage, coverage_bounds, table, u16_at};
 
 /// `kern` and `dist` pair-positioning subtables of one face, in lookup order. Read
 /// once per process and shared; what a thread has worked out from it is its `KernMemo`.
@@ -197,20 +197,6 @@ impl PairKerning {
             }
         }
         Some(None)
-    }
-}
-
-/// The first and last glyph of the coverage table at `at` (glyphs ascend in both
-/// formats); an empty one gives bounds no glyph is within.
-fn coverage_bounds(t: &[u8], at: usize) -> Option<(u16, u16)> {
-    let count = usize::from(u16_at(t, at + 2)?);
-    if count == 0 {
-        return Some((1, 0));
-    }
-    match u16_at(t, at)? {
-        1 => Some((u16_at(t, at + 4)?, u16_at(t, at + 4 + 2 * (count - 1))?)),
-        2 => Some((u16_at(t, at + 4)?, u16_at(t, at + 4 + 6 * (count - 1) + 2)?)),
-        _ => None,
     }
 }
 

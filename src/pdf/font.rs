@@ -91,8 +91,8 @@ pub struct Embedding {
     /// `program` is a bare CFF table (a CID-keyed font) or an OpenType font with CFF
     /// outlines, rather than a TrueType font.
     pub outlines: Outlines,
-    /// The ToUnicode map, deflated (when that makes it smaller), and as it is.
-    pub to_unicode: (Option<Vec<u8>>, Vec<u8>),
+    /// The ToUnicode map, and the same deflated (when that makes it smaller).
+    pub to_unicode: (Vec<u8>, Option<Vec<u8>>),
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -116,7 +116,7 @@ pub fn program(sfnt: Vec<u8>) -> (Vec<u8>, Outlines) {
 /// Adds the font objects of `font` to `lo`, with the advances of the glyphs `shown`
 /// (codes ascending, each with its glyph); gives the Type0 font's id.
 pub fn add(lo: &mut lopdf::Document, font: Embedding, widths: &EmbeddedFont, shown: &[(u16, u16)]) -> ObjectId {
-    let Embedding { name, metrics: m, ink, program, packed, outlines, to_unicode: (map_packed, map) } = font;
+    let Embedding { name, metrics: m, ink, program, packed, outlines, to_unicode: (map, map_packed) } = font;
     let kind = match outlines {
         Outlines::TrueType => ("Length1", Object::Integer(program.len() as i64)),
         Outlines::BareCff => ("Subtype", Object::from("CIDFontType0C")),
@@ -262,7 +262,7 @@ mod tests {
         let length = program.len() as i64;
         let mut lo = lopdf::Document::with_version("1.7");
         let shown = [(1, 1), (2, 2)];
-        let to_unicode = (None, b"cmap".to_vec());
+        let to_unicode = (b"cmap".to_vec(), None);
         let embedding =
             Embedding { name: sub.name.clone(), metrics, ink: sub.ink, program, packed: None, outlines, to_unicode };
         let font = add(&mut lo, embedding, &widths, &shown);

@@ -111,7 +111,8 @@ pub fn prepare(doc: &Document, epoch: Option<i64>) -> Result<WithoutImages, Stri
             shown.sort_unstable();
             let texts: Vec<(u16, &str)> = shown.iter().map(|(code, _, text)| (*code, *text)).collect();
             let map = to_unicode::cmap(&page_font.name, &texts);
-            let to_unicode = (deflated(&map), map);
+            let packed_map = deflated(&map);
+            let to_unicode = (map, packed_map);
             page_font.shown = shown.iter().map(|(code, gid, _)| (*code, *gid)).collect();
             let (name, ink) = (sub.name, sub.ink);
             Ok((page_font, font::Embedding { name, metrics, ink, program, packed, outlines, to_unicode }))
@@ -266,7 +267,6 @@ fn identify(bytes: &mut [u8]) {
     }
 }
 
-/// A page's content stream, and the same deflated when that is smaller.
 /// How many glyphs `page` shows, which its content stream's making and deflating
 /// take time in proportion to.
 fn glyph_count(page: &crate::frame::Page) -> usize {
@@ -274,6 +274,7 @@ fn glyph_count(page: &crate::frame::Page) -> usize {
     page.items.iter().map(glyphs).sum()
 }
 
+/// A page's content stream, and the same deflated when that is smaller.
 fn page_content(page: &crate::frame::Page, fonts: &BTreeMap<usize, PageFont>) -> (Vec<u8>, Option<Vec<u8>>) {
     let bytes = content::page(&page.items, page.height, fonts);
     let packed = deflated(&bytes);
